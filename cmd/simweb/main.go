@@ -1,0 +1,66 @@
+// Command simweb runs the simulated government web by hand: it prints the proxy URL to use
+// (curl -x, or an http.Transport Proxy) and optionally writes the sites.csv registry.
+//
+//	simweb --sites 12 --seed 1 --listen 127.0.0.1:8089 --sites-csv out.csv
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ogireports/ogireports/internal/simweb"
+)
+
+func main() {
+	if err := run(); err != nil {
+		slog.Error("simweb", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	sites := flag.Int("sites", 12, "number of sites")
+	seed := flag.Int64("seed", 1, "seed (same seed, same web)")
+	listen := flag.String("listen", "127.0.0.1:0", "listen address")
+	csvPath := flag.String("sites-csv", "", "write the sites registry (code,name,url,level,parent_code) here")
+	delay := flag.Duration("crawl-delay-unit", time.Second, "one unit of robots.txt Crawl-delay")
+	noFaults := flag.Bool("no-faults", false, "disable failure injection")
+	flag.Parse()
+
+	cfg := simweb.Config{Seed: *seed, Sites: *sites, CrawlDelayUnit: *delay}
+	if *noFaults {
+		cfg.Faults = &simweb.Faults{}
+	}
+	web := simweb.New(cfg)
+	if *csvPath != "" {
+		f, err := os.Create(*csvPath)
+		if err != nil {
+			return fmt.Errorf("create %s: %w", *csvPath, err)
+		}
+		if err := web.WriteSitesCSV(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("close %s: %w", *csvPath, err)
+		}
+	}
+	proxy, err := web.Listen(*listen)
+	if err != nil {
+		return err
+	}
+	fmt.Println(proxy)
+	for _, s := range web.Sites() {
+		fmt.Printf("%s\t%s\t%s\t%s\t%s\n", s.Code, s.Style, s.RootURL, s.ReportColumnURL, s.Name)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	return web.Close()
+}

@@ -1,0 +1,172 @@
+package extract
+
+import (
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ogireports/ogireports/internal/testutil"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      []byte
+		want      []string // shape(d)
+		wantEnc   string
+		wantFlags []string
+	}{
+		{
+			name:    "line endings and trimming",
+			data:    []byte("  标题 \r\n\r\n一、总体情况\r（一）主动公开\n\n\t92\u3000\n"),
+			want:    []string{"标题", "一、总体情况", "（一）主动公开", "92"},
+			wantEnc: "utf-8",
+		},
+		{
+			name:    "one value per line kept apart, inner spaces kept",
+			data:    []byte("自然人\n商业企业\n0\n0\n索 引 号\n"),
+			want:    []string{"自然人", "商业企业", "0", "0", "索 引 号"},
+			wantEnc: "utf-8",
+		},
+		{
+			name:      "undeclared GBK",
+			data:      gb(t, "年度报告\r\n一、总体情况\r\n"),
+			want:      []string{"年度报告", "一、总体情况"},
+			wantEnc:   "gb18030",
+			wantFlags: []string{FlagEncodingDetected},
+		},
+		{
+			name:    "UTF-8 BOM",
+			data:    append([]byte{0xEF, 0xBB, 0xBF}, "报告\n92"...),
+			want:    []string{"报告", "92"},
+			wantEnc: "utf-8",
+		},
+		{
+			name:    "UTF-16LE BOM",
+			data:    []byte{0xFF, 0xFE, 0x3F, 0x65, 0x9C, 0x5E, '\n', 0, '9', 0, '2', 0},
+			want:    []string{"政府", "92"},
+			wantEnc: "utf-16le",
+		},
+		{
+			name:      "UTF-16LE without BOM",
+			data:      []byte{'a', 0, 'b', 0, '\r', 0, '\n', 0, '9', 0, '2', 0},
+			want:      []string{"ab", "92"},
+			wantEnc:   "utf-16le",
+			wantFlags: []string{FlagEncodingDetected},
+		},
+		{
+			name: "markdown table",
+			data: []byte("三、申请情况\n| 项目 | 自然人 | 总计 |\n|---|:---:|---:|\n| 一、本年新收 | 92 | 97 |\n| 二、上年结转 |  | 3 |\n四、复议\n"),
+			want: []string{"三、申请情况", "T3x3", "四、复议"},
+		},
+		{
+			name: "pipe lines without a separator stay lines",
+			data: []byte("| a | b |\n| c | d |\n"),
+			want: []string{"| a | b |", "| c | d |"},
+		},
+		{
+			name: "two markdown tables split by a line",
+			data: []byte("|a|b|\n|---|---|\n|1|2|\n（续表）\n|a|b|\n|---|---|\n|3|4|\n"),
+			want: []string{"T2x2", "（续表）", "T2x2"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Text(tc.data)
+			if err != nil {
+				t.Fatalf("Text: %v", err)
+			}
+			if got := shape(d); !slices.Equal(got, tc.want) {
+				t.Errorf("blocks %q\nwant   %q", got, tc.want)
+			}
+			if d.Title != d.Blocks[0].Text && d.Blocks[0].Kind == TextBlock {
+				t.Errorf("title %q, want the first line %q", d.Title, d.Blocks[0].Text)
+			}
+			if tc.wantEnc != "" && d.Encoding != tc.wantEnc {
+				t.Errorf("encoding %q, want %q", d.Encoding, tc.wantEnc)
+			}
+			if !slices.Equal(d.Flags, tc.wantFlags) {
+				t.Errorf("flags %v, want %v", d.Flags, tc.wantFlags)
+			}
+			if d.MediaType != MediaText {
+				t.Errorf("media type %q", d.MediaType)
+			}
+		})
+	}
+}
+
+func TestTextMarkdownGrid(t *testing.T) {
+	d, err := Text([]byte("| 项目 | 本年新<br>制作数量 | 总计 |\n| --- | --- | --- |\n| 规章 | 0 |\n| a \\| b | 1 | 2 |\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := tables(d)
+	if len(ts) != 1 {
+		t.Fatalf("blocks %q", shape(d))
+	}
+	if got, want := gridString(ts[0]), "项目|本年新/制作数量|总计\n规章|0|\na | b|1|2"; got != want {
+		t.Errorf("grid\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestTextMeta(t *testing.T) {
+	d, err := Text([]byte("某区2022年政府信息公开工作年度报告\n发布时间:2023-01-17 10:40:09\n来源：区政府办\n发布机构\n某区人民政府\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Meta["发布时间"] != "2023-01-17 10:40:09" || d.Meta["来源"] != "区政府办" || d.Meta["发布机构"] != "某区人民政府" {
+		t.Errorf("meta %v", d.Meta)
+	}
+}
+
+func TestTextErrors(t *testing.T) {
+	for _, data := range [][]byte{nil, []byte(" \r\n\u3000\n")} {
+		if _, err := Text(data); !errors.Is(err, ErrEmpty) {
+			t.Errorf("Text(%q) error %v, want ErrEmpty", data, err)
+		}
+	}
+	defer func(n int) { MaxTextBytes = n }(MaxTextBytes)
+	MaxTextBytes = 10
+	if _, err := Text([]byte("一二三四五六七八")); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("over limit: %v, want ErrTooLarge", err)
+	}
+}
+
+// TestTextMuping checks the flattened text of the seed report: one block per non-empty line.
+func TestTextMuping(t *testing.T) {
+	path := testutil.RealData(t, "muping_2022.txt")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	d, err := Text(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonEmpty := 0
+	for l := range strings.SplitSeq(string(data), "\n") {
+		if strings.TrimSpace(l) != "" {
+			nonEmpty++
+		}
+	}
+	// 346 lines hold something, 9 of them only &nbsp; (U+00A0) between prose paragraphs:
+	// white space, so not blocks.
+	if nonEmpty != 337 || len(d.Blocks) != nonEmpty {
+		t.Errorf("%d blocks for %d non-empty lines, want 337 of each", len(d.Blocks), nonEmpty)
+	}
+	if d.Title != "烟台市牟平区人民政府2022年政府信息公开工作年度报告" {
+		t.Errorf("title %q", d.Title)
+	}
+	i := slices.IndexFunc(d.Blocks, func(b Block) bool { return b.Text == "一、本年新收政府信息公开申请数量" })
+	if i < 0 || i+1 >= len(d.Blocks) {
+		t.Fatalf("line 一、本年新收政府信息公开申请数量 not found as a block")
+	}
+	if d.Blocks[i+1].Text != "92" {
+		t.Errorf("block after 一、本年新收 is %q, want 92", d.Blocks[i+1].Text)
+	}
+	if d.Meta["发布时间"] != "2023-01-17 10:40:09" {
+		t.Errorf("meta %v", d.Meta)
+	}
+}
