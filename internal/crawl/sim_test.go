@@ -137,7 +137,8 @@ func checkPoliteness(t *testing.T, env *simEnv, log []simweb.Request, delay time
 		for i := 1; i < len(rs); i++ {
 			gap := rs[i].Start.Sub(rs[i-1].End)
 			if gap < want-tol {
-				t.Errorf("%s: gap %v before %s is shorter than the delay %v", host, gap, rs[i].URL, want)
+				t.Errorf("%s: gap %v before %s is shorter than the delay %v (previous %s %d %v..%v) cur=%+v", host, gap, rs[i].URL, want,
+					rs[i-1].URL, rs[i-1].Status, rs[i-1].Start.Format("05.000"), rs[i-1].End.Format("05.000"), rs[i])
 			}
 			if rs[i-1].Status == 429 || rs[i-1].Status == 503 {
 				// simweb sends Retry-After: 1 (seconds) with its 429s.

@@ -31,9 +31,10 @@ func TestDecode(t *testing.T) {
 			wantText: zh, wantEnc: "gb18030",
 		},
 		{
-			name:     "GB2312 declared with 4-byte GB18030 characters",
-			data:     cat(b("<head>"+metaGB2312+"</head><p>"), gb(t, "姓名："), b("\x95\x32\x82\x36"), gb(t, "㐀 鿿")),
-			wantText: "姓名：𠀀㐀 鿿", wantEnc: "gb18030",
+			name: "GB2312 declared with 4-byte GB18030 characters",
+			// 𠀀 (U+20000) is the 4-byte sequence 95 32 82 36; 䶮 is FE 9F in GB18030-2022.
+			data:     cat(b("<head>"+metaGB2312+"</head><p>"), gb(t, "姓名："), b("\x95\x32\x82\x36\xfe\x9f"), gb(t, "㐀 鿿")),
+			wantText: "姓名：𠀀䶮㐀 鿿", wantEnc: "gb18030",
 		},
 		{
 			name:        "header GBK and meta gb2312 agree",

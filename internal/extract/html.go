@@ -74,7 +74,12 @@ func HTML(data []byte, contentType string) (*Document, error) {
 	})
 	doc.Title = collapse(gq.Find("title").First().Text())
 	if doc.Title == "" {
-		doc.Title = doc.Meta["ArticleTitle"]
+		for k, v := range doc.Meta {
+			if strings.EqualFold(k, "ArticleTitle") && v != "" {
+				doc.Title = v
+				break
+			}
+		}
 	}
 
 	w := &walker{doc: doc, cells: MaxGridCells}

@@ -141,6 +141,7 @@ func TestHTMLMetadata(t *testing.T) {
 func TestHTMLTitleFallbacks(t *testing.T) {
 	tests := []struct{ page, want string }{
 		{`<meta name="ArticleTitle" content="报告A"><p>x</p>`, "报告A"},
+		{`<meta name="articletitle" content=" 报告D "><h1>标题</h1>`, "报告D"},
 		{`<body><h1> 报告B </h1><p>x</p></body>`, "报告B"},
 		{`<title></title><h2>报告C</h2>`, "报告C"},
 	}

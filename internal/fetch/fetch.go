@@ -539,7 +539,8 @@ func (f *Fetcher) ensureRobots(ctx context.Context, h *host, u *url.URL) error {
 	h.st.RobotsExpires = f.now().Add(ttl)
 	h.robots = parseRobots(status, body, f.cfg.RobotsAgent)
 	h.st.CrawlDelay = h.robots.crawlDelay
-	f.save(ctx, h)
+	// The gap after the robots.txt request itself must honour the Crawl-delay it announced.
+	f.after(ctx, h, f.now().Add(f.gap(h)))
 	return nil
 }
 

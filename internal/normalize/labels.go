@@ -270,11 +270,15 @@ func (m labelMatch) score(marks []ItemMark, core string, group int) float64 {
 // matchThreshold is the lowest score accepted as a label match.
 const matchThreshold = 0.6
 
+// maxLabelRunes bounds the labels compared: the longest spec label has under 50 characters, and
+// a paragraph is never a row label (this also bounds the quadratic LCS).
+const maxLabelRunes = 120
+
 // bestMatch returns the best candidate key for a printed label, "" below the threshold.
 func bestMatch(cands []labelMatch, label string, group int) (string, float64) {
 	marks, rest := SplitItemMarks(Fold(label))
 	core := stripPunct(rest)
-	if core == "" {
+	if core == "" || utf8.RuneCountInString(core) > maxLabelRunes {
 		return "", 0
 	}
 	bestKey, best := "", 0.0
@@ -321,7 +325,7 @@ var t3RowCands = func() []labelMatch {
 	return out
 }()
 
-// t3Sub reports whether a t3 row key is a numbered sub-row of group n.
+// t3SubGroup returns the （N） group number of a numbered t3 sub-row key, 0 for other rows.
 func t3SubGroup(key string) int {
 	for _, c := range t3RowCands {
 		if c.key == key {

@@ -825,3 +825,145 @@ func maps(m map[string]float64) map[string]float64 {
 	}
 	return out
 }
+
+// ragged turns a grid's rows into left-aligned rows of their non-empty origin texts, as grids
+// rebuilt from text come: labels and values no longer line up with the header.
+func ragged(t *extract.Table) *extract.Table {
+	var rows [][]string
+	for _, r := range t.Rows {
+		var out []string
+		for _, c := range r {
+			if !c.Spanned && c.Text != "" {
+				out = append(out, c.Text)
+			}
+		}
+		rows = append(rows, out)
+	}
+	return grid(rows...)
+}
+
+func TestNormalizeRaggedRows(t *testing.T) {
+	res := []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
+	v := strs(t4Values)
+	// Transposed t4 whose header row lost its leading empty cells.
+	transposed := [][]string{{"行政复议", "行政诉讼"}, {"未经复议直接起诉", "复议后起诉"}}
+	for j, r := range res {
+		transposed = append(transposed, []string{r, v[j], v[5+j], v[10+j]})
+	}
+	// t4 in three rows, the header shifted left.
+	threeRows := [][]string{res, append([]string{"行政复议"}, v[0:5]...),
+		append([]string{"行政诉讼", "未经复议直接起诉"}, v[5:10]...), append([]string{"复议后起诉"}, v[10:15]...)}
+	for _, sub := range []bool{false, true} {
+		for name, t4 := range map[string]*extract.Table{"transposed": grid(transposed...), "three rows": grid(threeRows...)} {
+			t.Run(fmt.Sprintf("%s subtotal=%v", name, sub), func(t *testing.T) {
+				truth := t3Truth(cells.Gov2021)
+				t3 := ragged(t3Grid(truth, t3Opts{layout: cells.Gov2021, labelCols: 3, subtotalCol: sub})[0])
+				r, err := Normalize(doc("某某局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", t3,
+					"四、政府信息公开行政复议、行政诉讼情况", t4))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkCells(t, r, merge(truth, t4Truth()))
+				if f := failed(r); len(f) > 0 {
+					t.Errorf("failed checks: %v", f)
+				}
+				if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "row by row") }) {
+					t.Errorf("t3 not read row by row: %v", r.Notes)
+				}
+			})
+		}
+	}
+}
+
+// A body table that names t2 rows without a t2 header is not table 二.
+func TestNormalizeBodyTableNotT2(t *testing.T) {
+	truth := t3Truth(cells.Gov2021)
+	body := grid([]string{"序号", "事项", "数量"}, []string{"1", "行政许可", "12"}, []string{"2", "行政处罚", "3"},
+		[]string{"3", "行政强制", "1"}, []string{"4", "规章", "0"})
+	r, err := Normalize(doc("某某局2023年政府信息公开工作年度报告", body, "三、收到和处理政府信息公开申请情况",
+		t3Grid(truth, t3Opts{layout: cells.Gov2021, labelCols: 2})[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(r.Flags, ReportFlagT2Missing) {
+		t.Errorf("flags %v: the body table was taken as t2", r.Flags)
+	}
+	checkCells(t, r, truth)
+}
+
+// A single （六）其他处理 row printed blank is still the gov2019 `other` row: blank, not a group.
+func TestNormalizeBlankSingleOtherRow(t *testing.T) {
+	truth := t3Truth(cells.Gov2019)
+	g := t3Grid(truth, t3Opts{layout: cells.Gov2019, labelCols: 3})[0]
+	n := 0
+	for _, row := range g.Rows {
+		if row[1].Text == "（六）其他处理" {
+			for j := 3; j < len(row); j++ {
+				row[j].Text = "/"
+				n++
+			}
+		}
+	}
+	if n != 7 {
+		t.Fatalf("fixture: %d cells blanked", n)
+	}
+	r, err := Normalize(doc("某某局2020年政府信息公开工作年度报告", g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Layouts[cells.T3] != cells.Gov2019 {
+		t.Errorf("t3 layout %q", r.Layouts[cells.T3])
+	}
+	for _, c := range r.Cells {
+		if strings.HasPrefix(c.Key, "t3.other.") && (c.Value != nil || c.ValueText != "/") {
+			t.Errorf("%s = %v %q, want blank \"/\"", c.Key, c.Value, c.ValueText)
+		}
+	}
+	if slices.Contains(r.Flags, ReportFlagRealigned) {
+		t.Errorf("realigned: %v", r.Notes)
+	}
+	want := maps(truth)
+	for _, c := range cells.T3Cols {
+		delete(want, cells.Key(cells.T3, "other", c.Key))
+	}
+	checkCells(t, r, want)
+}
+
+// FuzzNormalize feeds grids built from tab-separated lines (one table per blank-line-separated
+// block, "<" and "^" as span copies) and checks Normalize never panics and keeps its contract.
+func FuzzNormalize(f *testing.F) {
+	f.Add("三、收到和处理政府信息公开申请情况\n\n申请人情况\t自然人\t总计\n一、本年新收政府信息公开申请数量\t1\t1\n（七）总计\t1\t1")
+	f.Add("行政复议\t<\t行政诉讼\n结果维持\t总计\t复议后起诉\n1\t2\t3")
+	f.Add("第二十条第（一）项\t<\n信息内容\t本年制发件数\n规章\t22（其中修订16件）")
+	f.Fuzz(func(t *testing.T, s string) {
+		var parts []any
+		for _, block := range strings.Split(s, "\n\n") {
+			var rows [][]string
+			for _, line := range strings.Split(block, "\n") {
+				rows = append(rows, strings.Split(line, "\t"))
+			}
+			if len(rows) == 1 && len(rows[0]) == 1 {
+				parts = append(parts, rows[0][0])
+			} else {
+				parts = append(parts, grid(rows...))
+			}
+		}
+		r, err := Normalize(doc(parts...))
+		if err != nil {
+			if !errors.Is(err, ErrNotReport) {
+				t.Fatalf("error %v does not wrap ErrNotReport", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, c := range r.Cells {
+			if seen[c.Key] {
+				t.Fatalf("duplicate key %s", c.Key)
+			}
+			seen[c.Key] = true
+			if c.Value != nil && strings.TrimSpace(c.ValueText) == "" {
+				t.Fatalf("%s has a value %g but no printed text", c.Key, *c.Value)
+			}
+		}
+	})
+}

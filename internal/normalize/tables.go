@@ -117,9 +117,9 @@ func rowHasNumber(row []extract.Cell) bool {
 }
 
 var t4Words = []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "行政复议", "行政诉讼", "复议后起诉", "未经复议"}
-var t2Words = []string{"信息内容", "第二十条", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "本年制发", "本年新制作", "处理决定", "政府集中采购", "现行有效"}
+var t2Words = []string{"信息内容", "第二十条", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "本年制发", "本年新制作", "处理决定", "政府集中采购", "现行有效", "收费金额", "上一年项目"}
 
-// classify scores a piece as t2, t3 or t4 by its labels, with its section heading as a hint.
+// scores rates a piece as t2, t3 or t4 by its labels, with its section heading as a hint.
 func (p *piece) scores() map[cells.Table]int {
 	var all strings.Builder
 	t3keys := map[string]bool{}
@@ -168,6 +168,10 @@ func classifyPieces(ps []*piece) {
 			}
 		}
 		min := map[cells.Table]int{cells.T2: 3, cells.T3: 4, cells.T4: 3}
+		if best == cells.T2 && !p.hasT2Header() {
+			// Row names alone (行政许可, 行政处罚 …) also occur in body tables.
+			best = ""
+		}
 		switch {
 		case best != "" && bestScore >= min[best]:
 			p.class = best
@@ -178,6 +182,23 @@ func classifyPieces(ps []*piece) {
 		}
 		prev = p.class
 	}
+}
+
+// hasT2Header reports whether a piece holds a t2 block header or banner (信息内容, 第二十条, a
+// t2 column label).
+func (p *piece) hasT2Header() bool {
+	for _, row := range p.rows {
+		cs := distinctOrigins(row)
+		if countT2ColWords(cs) > 0 {
+			return true
+		}
+		for _, c := range cs {
+			if f := Fold(c.Text); strings.Contains(f, "信息内容") || strings.Contains(f, "第二十条") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // headerRowCount returns how many leading rows of a piece are header rows: rows without a
@@ -335,14 +356,37 @@ func t3ValueColumns(rows [][]extract.Cell, nh int, inherit []string) (keys []str
 		}
 		return inherit, firstVal, "inherited"
 	}
+	// Rows whose values start in different columns do not line up with any header: read them
+	// row by row.
+	starts := map[int]bool{}
+	for _, row := range rows[nh:] {
+		last := -1
+		for j, c := range row {
+			if isLabelText(c.Text) {
+				last = j
+			}
+		}
+		if last >= 0 && last+1 < len(row) && rowHasNumber(row[last+1:]) {
+			starts[last+1] = true
+		}
+	}
+	if len(starts) > 1 {
+		return nil, 0, fmt.Sprintf("values start in %d different columns", len(starts))
+	}
+	hasSubtotal := false
+	for _, p := range paths {
+		if strings.Contains(p, "小计") {
+			hasSubtotal = true
+		}
+	}
 	// Positional: the numeric columns, in printed order.
 	keys = make([]string, w)
-	switch len(numCols) {
-	case 7:
+	switch {
+	case len(numCols) == 7:
 		for i, j := range numCols {
 			keys[j] = t3StdCols[i]
 		}
-	case 8:
+	case len(numCols) == 8 && hasSubtotal:
 		order := append(append(append([]string{}, t3StdCols[:6]...), colSubtotal), "total")
 		for i, j := range numCols {
 			keys[j] = order[i]
@@ -926,7 +970,8 @@ type t2Table struct {
 	notes    []string
 }
 
-var banner20Re = func(s string) bool { return strings.Contains(s, "第二十条") }
+// isBanner20 reports whether folded text is a 第二十条第（N）项 banner.
+func isBanner20(s string) bool { return strings.Contains(s, "第二十条") }
 
 // readT2 reads t2 blocks: banner rows 第二十条第（N）项, per-block header rows 信息内容 | column
 // labels, and data rows label | values, with a different number of value columns per block.
@@ -965,7 +1010,7 @@ func readT2(ps []*piece) (*t2Table, error) {
 				continue
 			}
 			first := strings.TrimSpace(cellsOf[0].Text)
-			if len(cellsOf) == 1 && banner20Re(Fold(first)) {
+			if len(cellsOf) == 1 && isBanner20(Fold(first)) {
 				header = nil
 				continue
 			}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand"
 	"net/url"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ogireports/ogireports/internal/reportgen"
@@ -367,37 +369,61 @@ func (w *Web) title(s *site, it item, v *reportgen.Variant) string {
 
 func nonReports(seed int64) []reportgen.Doc { return reportgen.NonReports(seed) }
 
-// Truth lists every planted item of every site: reports and non-reports.
+// Truth lists every planted item of every site: reports and non-reports, site by site in
+// the order of Sites(). It builds every report's variant (about 40 a site), on all CPUs.
 func (w *Web) Truth() []Planted {
-	var out []Planted
-	for _, s := range w.sites {
-		for _, it := range w.items(s) {
-			out = append(out, w.planted(s, it))
-		}
-		for _, it := range w.items(s) {
-			if s.mirror != "" && it.isReport() && it.kind == "html" && it.unit < 0 {
-				p := w.planted(s, it)
-				p.URL = "http://" + s.mirror + mirrorPath(s, it)
-				p.PageURL, p.IsReport, p.Category, p.Cells = p.URL, false, CatMirror, nil
-				out = append(out, p)
-				break
+	per := make([][]Planted, len(w.sites))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i] = w.siteTruth(w.sites[i])
 			}
+		}()
+	}
+	for i := range w.sites {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Planted
+	for _, p := range per {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func (w *Web) siteTruth(s *site) []Planted {
+	var out []Planted
+	its := w.items(s)
+	for _, it := range its {
+		out = append(out, w.planted(s, it))
+	}
+	if s.mirror == "" {
+		return out
+	}
+	for _, it := range its {
+		if it.isReport() && it.kind == "html" && it.unit < 0 {
+			p := w.planted(s, it)
+			p.URL = "http://" + s.mirror + mirrorPath(s, it)
+			p.PageURL, p.IsReport, p.Category, p.Cells = p.URL, false, CatMirror, nil
+			out = append(out, p)
+			break
 		}
 	}
 	return out
 }
 
-// SiteTruth lists the planted items of one site.
+// SiteTruth lists the planted items of one site (nil for an unknown code).
 func (w *Web) SiteTruth(code string) []Planted {
 	s, ok := w.byCode[code]
 	if !ok {
 		return nil
 	}
-	var out []Planted
-	for _, it := range w.items(s) {
-		out = append(out, w.planted(s, it))
-	}
-	return out
+	return w.siteTruth(s)
 }
 
 func (w *Web) planted(s *site, it item) Planted {

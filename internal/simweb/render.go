@@ -86,7 +86,8 @@ func reportMetas(column, title, pubDate, source string) string {
 		esc(column), esc(column), esc(title), pubDate, esc(source))
 }
 
-// replaceTables replaces every top-level <table>…</table> with an image tag from img(n).
+// replaceTables replaces every innermost <table>…</table> (a table holding no other table, so
+// that a layout table around the article survives) with an image tag from img(n).
 func replaceTables(body string, img func(n int) string) string {
 	var b strings.Builder
 	lower := strings.ToLower(body)
@@ -98,29 +99,23 @@ func replaceTables(body string, img func(n int) string) string {
 			return b.String()
 		}
 		j += i
-		b.WriteString(body[i:j])
-		depth, k := 0, j
-		for k < len(lower) {
-			o := strings.Index(lower[k:], "<table")
-			c := strings.Index(lower[k:], "</table")
-			if c < 0 {
-				k = len(lower)
-				break
-			}
-			if o >= 0 && o < c {
-				depth++
-				k += o + 6
-				continue
-			}
-			depth--
-			k += c + 7
-			if depth == 0 {
-				if e := strings.IndexByte(lower[k:], '>'); e >= 0 {
-					k += e + 1
-				}
-				break
-			}
+		end := strings.Index(lower[j:], "</table")
+		if end < 0 {
+			b.WriteString(body[i:])
+			return b.String()
 		}
+		end += j
+		if inner := strings.Index(lower[j+6:end], "<table"); inner >= 0 {
+			// Not innermost: keep its opening tag and look further.
+			b.WriteString(body[i : j+6])
+			i = j + 6
+			continue
+		}
+		k := end + 7
+		if e := strings.IndexByte(lower[k:], '>'); e >= 0 {
+			k += e + 1
+		}
+		b.WriteString(body[i:j])
 		n++
 		fmt.Fprintf(&b, `<p style="text-align:center"><img src="%s" border="0" alt=""></p>`, img(n))
 		i = k

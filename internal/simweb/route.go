@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -175,12 +176,62 @@ func (w *Web) listLastMod(s *site, its []item) time.Time {
 	return lm
 }
 
+// itemTitle is the title of an item; report titles (which need a reportgen variant) go
+// through a small bounded cache, so list pages stay cheap without memory growing.
 func (w *Web) itemTitle(s *site, it item) string {
-	if it.isReport() {
-		v := w.variant(s, it)
-		return w.title(s, it, &v)
+	if !it.isReport() {
+		return w.title(s, it, nil)
 	}
-	return w.title(s, it, nil)
+	k := titleKey{s.idx, it.id, w.revisionOf(s, it.id).n}
+	if t, ok := w.titles.get(k); ok {
+		return t
+	}
+	v := w.variant(s, it)
+	t := w.title(s, it, &v)
+	w.titles.put(k, t)
+	return t
+}
+
+type titleKey struct {
+	site int
+	id   int64
+	rev  int
+}
+
+// titleCache is a fixed-size FIFO cache of report titles.
+type titleCache struct {
+	mu    sync.Mutex
+	m     map[titleKey]string
+	order []titleKey
+	next  int
+}
+
+const titleCacheSize = 4096
+
+func (c *titleCache) get(k titleKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.m[k]
+	return t, ok
+}
+
+func (c *titleCache) put(k titleKey, t string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[titleKey]string, titleCacheSize)
+	}
+	if _, ok := c.m[k]; ok {
+		return
+	}
+	if len(c.order) < titleCacheSize {
+		c.order = append(c.order, k)
+	} else {
+		delete(c.m, c.order[c.next])
+		c.order[c.next] = k
+		c.next = (c.next + 1) % titleCacheSize
+	}
+	c.m[k] = t
 }
 
 // subnav links a column's sub-columns.

@@ -164,6 +164,7 @@ type Web struct {
 	ringNext int
 	ringFull bool
 	inflight map[string]int
+	titles   titleCache
 
 	srv *http.Server
 	ln  net.Listener

@@ -7,8 +7,9 @@
 // Text and geometry are read with PDFium compiled to WebAssembly and run by wazero
 // (github.com/klippa-app/go-pdfium/webassembly): pure Go, so CGO_ENABLED=0 binaries stay
 // self-contained (about 6 MB of embedded module), and PDFium is the most tolerant parser
-// there is (Chinese CID fonts with and without ToUnicode maps, RC4 and AES-256 encryption,
-// owner-password files opened without the password, damaged cross-reference tables rebuilt).
+// there is (Chinese CID fonts with and without ToUnicode maps, RC4 and AES encryption up to
+// AES-256 (RC4 is what the tests here write), owner-password files opened without the
+// password, damaged cross-reference tables rebuilt).
 // The alternative measured was poppler's `pdftotext -bbox-layout`: it is faster (one process
 // per file, about 5x the pages per second) but it is an external tool to install and it
 // outputs words only, no ruled lines. On the three real reports of ../shared/realdata, tables

@@ -8,12 +8,16 @@ import (
 	"github.com/ogireports/ogireports/internal/extract"
 )
 
+// TestDump prints the blocks of the PDF named by $PDFDUMP (a debugging aid; skipped otherwise).
 func TestDump(t *testing.T) {
 	f := os.Getenv("PDFDUMP")
 	if f == "" {
-		t.Skip("set PDFDUMP")
+		t.Skip("set PDFDUMP=file.pdf to print its blocks")
 	}
-	data, _ := os.ReadFile(f)
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	doc, err := Extract(data)
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +27,7 @@ func TestDump(t *testing.T) {
 			fmt.Printf("[p%d TEXT] %s\n", b.Page, b.Text)
 			continue
 		}
-		fmt.Printf("[p%d TABLE %dx%d]\n", b.Page, len(b.Table.Rows), b.Table.NCols())
+		fmt.Printf("[p%d TABLE %dx%d %v]\n", b.Page, len(b.Table.Rows), b.Table.NCols(), b.Table.Flags)
 		for _, r := range b.Table.Rows {
 			for _, c := range r {
 				s := c.Text
@@ -35,5 +39,5 @@ func TestDump(t *testing.T) {
 			fmt.Println()
 		}
 	}
-	fmt.Println(doc.Flags, doc.Title)
+	fmt.Println("flags:", doc.Flags, "title:", doc.Title)
 }

@@ -373,3 +373,25 @@ func TestExtractRotatedPage(t *testing.T) {
 		t.Errorf("first block %q", doc.Blocks[0].Text)
 	}
 }
+
+// TestExtractTimeout checks that an extraction over its time limit ends with the context's
+// error and that the engine still serves the next document (the stuck instance is killed).
+func TestExtractTimeout(t *testing.T) {
+	pages := make([]tPage, 400)
+	for i := range pages {
+		pages[i] = sampleTable(100)
+	}
+	big := writePDF(pages, false, nil)
+	start := time.Now()
+	_, err := ExtractContext(context.Background(), big, Options{Timeout: 30 * time.Millisecond})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("timed-out extraction returned after %v", d)
+	}
+	doc, err := Extract(writePDF([]tPage{sampleTable(100)}, false, nil))
+	if err != nil || doc.Blocks[0].Table.Rows[1][2].Text != "3001" {
+		t.Fatalf("next extraction after a timeout: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ogireports/ogireports/internal/extract"
 )
@@ -67,16 +68,24 @@ func pageLayout(rp rawPage) (blocks []extract.Block, title string) {
 	for i, p := range out {
 		blocks[i] = p.block
 	}
-	return blocks, heading(paras, free)
+	return blocks, heading(paras, rest)
 }
 
 // headingScale is how much larger than the body text a heading is printed.
 const headingScale = 1.15
 
 // heading joins the leading paragraphs printed at least headingScale times the body size
-// (the median character height of the page).
-func heading(paras []para, chars []rawChar) string {
-	body := medianHeight(chars)
+// (the median over the page's lines of their tallest character).
+func heading(paras []para, ls []*line) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	hs := make([]float64, len(ls))
+	for i, l := range ls {
+		hs[i] = l.maxH
+	}
+	sort.Float64s(hs)
+	body := hs[len(hs)/2]
 	var parts []string
 	for _, p := range paras {
 		if p.size < headingScale*body {
@@ -552,7 +561,7 @@ func cellText(chars []rawChar) string {
 // para is one paragraph of free text.
 type para struct {
 	top  float64
-	size float64 // median character height of the first line
+	size float64 // tallest character of the first line
 	text string
 }
 
@@ -570,16 +579,22 @@ func paragraphs(ls []*line, pageH float64) []para {
 	if len(ls) == 0 {
 		return nil
 	}
-	left, right := math.Inf(1), math.Inf(-1)
+	// The text column: the leftmost line start, and the right edge most full lines reach (a
+	// quantile, so that one line running into the margin does not move it).
+	left := math.Inf(1)
+	ends := make([]float64, 0, len(ls))
 	for _, l := range ls {
-		left, right = math.Min(left, l.x0), math.Max(right, l.x1)
+		left = math.Min(left, l.x0)
+		ends = append(ends, l.x1)
 	}
+	sort.Float64s(ends)
+	right := ends[len(ends)*3/4]
 	var out []para
 	var cur []string
 	var prev *line
 	flush := func() {
 		if len(cur) > 0 {
-			out[len(out)-1].text = strings.Join(cur, "")
+			out[len(out)-1].text = joinLines(cur)
 			cur = nil
 		}
 	}
@@ -591,18 +606,38 @@ func paragraphs(ls []*line, pageH float64) []para {
 		if (l.y1 < pageH*marginShare || l.y0 > pageH*(1-marginShare)) && pageNumberRe.MatchString(s) {
 			continue
 		}
+		// Sizes are the tallest glyph of a line: CJK glyphs fix the font size, while the median
+		// drops on lines full of digits and Latin letters.
 		newPara := prev == nil ||
-			l.y0-prev.y1 > 1.0*math.Max(l.size, prev.size) ||
-			l.x0 > left+1.5*l.size ||
-			math.Abs(l.size-prev.size) > 0.2*math.Max(l.size, prev.size) ||
-			prev.x1 < right-2*prev.size
+			l.y0-prev.y1 > 1.0*math.Max(l.maxH, prev.maxH) ||
+			l.x0 > left+1.5*l.maxH ||
+			math.Abs(l.maxH-prev.maxH) > 0.2*math.Max(l.maxH, prev.maxH) ||
+			prev.x1 < right-2*prev.maxH
 		if newPara {
 			flush()
-			out = append(out, para{top: l.y0, size: l.size})
+			out = append(out, para{top: l.y0, size: l.maxH})
 		}
 		cur = append(cur, s)
 		prev = l
 	}
 	flush()
 	return out
+}
+
+// joinLines joins the lines of a paragraph: directly between CJK text, with a space where
+// both sides are Latin letters or digits (a line break between two words).
+func joinLines(ls []string) string {
+	var b strings.Builder
+	for i, l := range ls {
+		if i > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(ls[i-1])
+			next, _ := utf8.DecodeRuneInString(l)
+			if !isWide(prev) && !isWide(next) && (unicode.IsLetter(prev) || unicode.IsDigit(prev) || unicode.IsPunct(prev)) &&
+				(unicode.IsLetter(next) || unicode.IsDigit(next)) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }

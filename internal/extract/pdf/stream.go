@@ -91,6 +91,10 @@ func streamTables(ls []*line, page int) ([]*extract.Table, []*line) {
 			if ls[j].y0-ls[j-1].y1 > rowGap*ls[j].size {
 				break
 			}
+			// A line printed larger than the data rows (the next section's heading) ends the table.
+			if !data[j] && ls[j].maxH > headingScale*ls[i].maxH {
+				break
+			}
 			if data[j] {
 				last, rows = j, rows+1
 				nums += numericCount(segs[j])
@@ -114,14 +118,14 @@ func streamTables(ls []*line, page int) ([]*extract.Table, []*line) {
 			}
 		}
 		sort.Float64s(gaps)
-		headerGap := 1.5 * ls[i].size
+		headerGap := 2.5 * ls[i].size
 		if len(gaps) > 0 {
 			headerGap = math.Max(headerGap, 1.2*gaps[len(gaps)/2])
 		}
 		lo := i
 		for k := 0; k < maxHeaderLines && lo-1 >= 0 && !used[lo-1]; k++ {
 			prev := ls[lo-1]
-			if ls[lo].y0-prev.y1 > headerGap || sectionRe.MatchString(prev.text()) {
+			if ls[lo].y0-prev.y1 > headerGap || sectionRe.MatchString(prev.text()) || prev.maxH > headingScale*ls[i].maxH {
 				break
 			}
 			lo--
