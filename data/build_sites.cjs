@@ -5,7 +5,8 @@
 // Entries: every current province and prefecture, and the current county-level
 // units of the provinces in COUNTY_PROVINCES. URL: the address in sites_known.csv,
 // else https://www.<pinyin of the short name>.gov.cn/ ; when two entries would get
-// the same host, each county-level unit of the colliding group gets
+// the same host, the single entry of the highest level keeps it, and each other
+// county-level unit of the colliding group gets
 // https://www.<prefecture initials><county initials>.gov.cn/ and each prefecture gets
 // https://www.<province initials><prefecture initials>.gov.cn/ (both common real
 // patterns). None of this is checked online: checked=no everywhere.
@@ -73,8 +74,16 @@ for (const r of entries) {
 }
 const urls = {};
 for (const [h, group] of plain) {
-  if (group.length === 1 && !used.has(h)) { urls[group[0].code] = `https://${h}/`; continue; }
-  for (const r of group) {
+  // The one entry of the highest level in a group keeps the plain host (淮安市 over 淮安区).
+  const rank = { province: 0, prefecture: 1, county: 2 };
+  const top = Math.min(...group.map((r) => rank[r.level]));
+  const tops = group.filter((r) => rank[r.level] === top);
+  let rest = group;
+  if (tops.length === 1 && !used.has(h)) {
+    urls[tops[0].code] = `https://${h}/`;
+    rest = group.filter((r) => r !== tops[0]);
+  }
+  for (const r of rest) {
     const parent = byCode[r.parent_code];
     const prefix = parent ? initials(shortName(parent.name)) : '';
     urls[r.code] = `https://${host(prefix + initials(shortName(r.name)))}/`;

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"github.com/ogireports/ogireports/internal/cells"
@@ -461,7 +462,7 @@ func (r *Report) addCells(spec cells.Spec, raw map[string]rawCell, units map[str
 			flags = append(flags, FlagRealigned)
 		}
 		for _, f := range rc.flags {
-			if f == FlagOCR || f == FlagLowConf {
+			if (f == FlagOCR || f == FlagLowConf) && !slices.Contains(flags, f) {
 				flags = append(flags, f)
 			}
 		}

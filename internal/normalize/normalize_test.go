@@ -529,6 +529,12 @@ func TestNormalizeT2(t *testing.T) {
 		[]string{"信息内容", "本年收费金额（元）", "<", "<"},
 		[]string{"行政事业性收费", "96171.6", "<", "<"},
 	)
+	unitRow := grid(
+		[]string{"单位：元", "<", "<"},
+		[]string{"第二十条第（九）项", "<", "<"},
+		[]string{"信息内容", "采购项目数量", "采购总金额"},
+		[]string{"政府集中采购", "4", "251000"},
+	)
 	tests := []struct {
 		name    string
 		tab     *extract.Table
@@ -545,6 +551,8 @@ func TestNormalizeT2(t *testing.T) {
 			"t2.coercion.decisions": 5, "t2.fees.prev_items": 7, "t2.procurement.items": 4,
 			"t2.procurement.amount_10k_yuan": 25.1,
 		}, []string{"t2.fees.change"}, map[string]string{"t2.procurement.amount_10k_yuan": FlagUnitYuan}},
+		{"unit row 元", unitRow, cells.Gov2019, map[string]float64{"t2.procurement.items": 4, "t2.procurement.amount_10k_yuan": 25.1},
+			[]string{"t2.regulations.made"}, map[string]string{"t2.procurement.amount_10k_yuan": FlagUnitYuan}},
 		{"header unit 元 and annotation", yuanHeader, cells.Gov2021, map[string]float64{
 			"t2.regulations.issued": 0, "t2.regulations.in_force": 22, "t2.fees.amount_10k_yuan": 9.61716,
 		}, []string{"t2.regulations.repealed", "t2.licensing.decisions"}, map[string]string{
@@ -966,4 +974,27 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Cells of a table read by OCR carry the ocr flag and their confidence.
+func TestNormalizeOCRFlags(t *testing.T) {
+	truth := t3Truth(cells.Gov2021)
+	g := t3Grid(truth, t3Opts{layout: cells.Gov2021, labelCols: 2})[0]
+	g.Flags = []string{FlagOCR}
+	g.Rows[2][2].Confidence = 0.8 // new_received.natural_person (after two header rows)
+	r, err := Normalize(doc("某某局2023年政府信息公开工作年度报告", g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Cells {
+		if strings.HasPrefix(c.Key, "t3.") && !slices.Contains(c.Flags, FlagOCR) {
+			t.Errorf("%s flags %v lack ocr", c.Key, c.Flags)
+		}
+		if c.Key == "t3.new_received.natural_person" && c.Confidence != 0.8 {
+			t.Errorf("%s confidence %g, want 0.8", c.Key, c.Confidence)
+		}
+	}
+	if slices.Contains(g.Rows[2][2].Flags, FlagOCR) {
+		t.Error("Normalize changed the document's cells")
+	}
 }

@@ -35,7 +35,17 @@ type piece struct {
 func splitPieces(t *extract.Table, hint cells.Table, fromText bool) []*piece {
 	cur := &piece{hint: hint, page: t.Page, fromText: fromText}
 	var out []*piece
+	ocr := slices.Contains(t.Flags, FlagOCR)
 	for _, row := range t.Rows {
+		if ocr {
+			// A table read by OCR: every cell carries the flag (copied, the document is not changed).
+			cp := make([]extract.Cell, len(row))
+			for j, c := range row {
+				c.Flags = append(slices.Clone(c.Flags), FlagOCR)
+				cp[j] = c
+			}
+			row = cp
+		}
 		texts := distinctTexts(row, 0, len(row))
 		if len(texts) == 1 {
 			if s := sectionOf(texts[0]); s != "" {
@@ -1002,6 +1012,7 @@ func readT2(ps []*piece) (*t2Table, error) {
 	}
 	spec, _ := cells.SpecFor(cells.T2, t.layout)
 	cands := t2RowCands(t.layout)
+	tableUnit := "" // a 单位：万元 row of the table, for money headers that state no unit
 	for _, p := range ps {
 		var header []string // column labels of the current block
 		for _, row := range p.rows {
@@ -1010,6 +1021,10 @@ func readT2(ps []*piece) (*t2Table, error) {
 				continue
 			}
 			first := strings.TrimSpace(cellsOf[0].Text)
+			if len(cellsOf) == 1 && strings.Contains(Fold(first), "单位") {
+				tableUnit = UnitFromHeader(first)
+				continue
+			}
 			if len(cellsOf) == 1 && isBanner20(Fold(first)) {
 				header = nil
 				continue
@@ -1047,8 +1062,13 @@ func readT2(ps []*piece) (*t2Table, error) {
 					continue
 				}
 				t.raw[k] = rawOf(v, p.page)
-				if cells.IsMoney(ck) && i < len(header) {
-					t.units[k] = UnitFromHeader(header[i])
+				if cells.IsMoney(ck) {
+					if i < len(header) {
+						t.units[k] = UnitFromHeader(header[i])
+					}
+					if t.units[k] == "" {
+						t.units[k] = tableUnit
+					}
 				}
 			}
 		}

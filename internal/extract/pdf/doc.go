@@ -14,7 +14,7 @@
 // per file, about 5x the pages per second) but it is an external tool to install and it
 // outputs words only, no ruled lines. On the three real reports of ../shared/realdata, tables
 // rebuilt from PDFium's ruled lines give 572/572 truth cells exact after normalize; the same
-// pages read from text alignment alone (all that pdftotext's output allows) give 479/572. The
+// pages read from text alignment alone (all that pdftotext's output allows) give 475/572. The
 // README has the numbers and the machine.
 //
 // The engine is one wazero runtime per process, initialised lazily on the first PDF and shared;
