@@ -111,7 +111,8 @@ func TestExportCSV(t *testing.T) {
 	}
 
 	header, rows := readCSV(t, filepath.Join(out, "cells.csv"))
-	if strings.Join(header, ",") != "report_id,source,agency,year,table,row,col,key,value,value_text,flags,confidence,document_sha256" {
+	// The columns of the first export stay, first and in order; issue 6 appends more.
+	if !strings.HasPrefix(strings.Join(header, ","), "report_id,source,agency,year,table,row,col,key,value,value_text,flags,confidence,document_sha256,") {
 		t.Errorf("cells header %v", header)
 	}
 	if len(rows) != 7 {
@@ -152,7 +153,7 @@ func TestExportCSV(t *testing.T) {
 	}
 
 	header, reps := readCSV(t, filepath.Join(out, "reports.csv"))
-	if strings.Join(header, ",") != "report_id,source,agency,year,published,title,layout_t2,layout_t3,layout_t4,checks_failed,checks_not_assessable,flags,extractor_version,document_sha256,media_type" {
+	if !strings.HasPrefix(strings.Join(header, ","), "report_id,source,agency,year,published,title,layout_t2,layout_t3,layout_t4,checks_failed,checks_not_assessable,flags,extractor_version,document_sha256,media_type,") {
 		t.Errorf("reports header %v", header)
 	}
 	if len(reps) != 2 {
@@ -204,20 +205,5 @@ func TestExportExitCodes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
 		t.Error("export created a missing database")
-	}
-}
-
-func TestNumber(t *testing.T) {
-	tests := []struct {
-		in   *float64
-		want string
-	}{
-		{nil, ""}, {fp(0), "0"}, {fp(3), "3"}, {fp(25.1), "25.1"}, {fp(1e21), "1000000000000000000000"},
-		{fp(0.0001), "0.0001"}, {fp(-18), "-18"},
-	}
-	for _, tc := range tests {
-		if got := number(tc.in); got != tc.want {
-			t.Errorf("number(%v) = %q, want %q", tc.in, got, tc.want)
-		}
 	}
 }

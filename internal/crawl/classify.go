@@ -111,9 +111,10 @@ var hubWords = []string{"政府信息公开", "信息公开", "政务公开", "�
 var hubSlugRe = regexp.MustCompile(`(?i)/(zfxxgk|xxgk|zwgk|gongkai|gkml|zfxxgkzl|xxgkml)(/|/index\.[a-z]+|\.s?html?)?$|/gkmlpt/index`)
 
 // IsHubLink reports whether a link leads towards the 信息公开 section that holds the 年报
-// column (short text such as 政府信息公开 or 信息公开目录, or a path such as /zfxxgk/).
+// column (short text such as 政府信息公开 or 信息公开目录, or a path such as /zfxxgk/); a link
+// to the column itself is not a hub link.
 func IsHubLink(text string, u *url.URL) bool {
-	if u != nil && (IsArticleURL(u) || IsAttachmentURL(u)) {
+	if u != nil && (IsArticleURL(u) || IsAttachmentURL(u)) || IsColumnLink(text, u) {
 		return false
 	}
 	t := normTitle(text)

@@ -466,6 +466,7 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 		log.Warn("handle", "url", it.URL, "kind", it.Kind, "err", err)
 		c.count(func(s *Summary) { s.Errors["handle"]++ })
 	}
+	children = dedupe(children)
 	for i := range children {
 		children[i].Site = sr.rec.Code
 	}
@@ -668,10 +669,13 @@ func (c *Crawler) listFrom(sr *siteRun, h handled, links []Link, pages []*url.UR
 			out = append(out, child(KindList, pu, it.Depth, "", ref, scope))
 		}
 	}
+	out = dedupe(out)
+	seen := map[string]bool{}
 	for _, l := range links {
-		if !SameSite(sr.root, l.URL) || l.URL.String() == ref {
+		if !SameSite(sr.root, l.URL) || l.URL.String() == ref || seen[l.URL.String()] {
 			continue
 		}
+		seen[l.URL.String()] = true
 		cls := ClassifyTitle(l.Text)
 		switch {
 		case IsAttachmentURL(l.URL):
@@ -861,6 +865,19 @@ func sanitizeName(s string) string {
 		s = s[:180]
 	}
 	return strings.ToValidUTF8(s, "")
+}
+
+// dedupe keeps the first item of each URL.
+func dedupe(items []Item) []Item {
+	seen := make(map[string]bool, len(items))
+	out := items[:0]
+	for _, it := range items {
+		if !seen[it.URL] {
+			seen[it.URL] = true
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func sortStrings(s []string) {

@@ -183,10 +183,15 @@ func (p *Page) parseDatastore(base *url.URL) {
 		frag.WriteString(r[1])
 		frag.WriteByte('\n')
 	}
+	have := map[string]bool{}
+	for _, l := range p.Links {
+		have[l.URL.String()] = true
+	}
 	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(frag.String())); err == nil {
 		doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
 			h, _ := s.Attr("href")
-			if lu := Normalize(base, h, false); lu != nil {
+			if lu := Normalize(base, h, false); lu != nil && !have[lu.String()] {
+				have[lu.String()] = true
 				p.Links = append(p.Links, Link{URL: lu, Text: linkText(s)})
 			}
 		})

@@ -14,11 +14,24 @@ import (
 var reMarkdownSep = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$`)
 
 // Text extracts a plain-text document. The bytes are decoded (BOM, valid UTF-8, UTF-16 without
-// BOM, else GB18030 with the flag "encoding_detected"), line endings are normalised, and every
-// non-empty line, trimmed, becomes one TextBlock in order: flattened reports that print one
-// table value per line keep exactly one value per block. A run of Markdown table lines (lines
-// that start and end with '|', with a |---| separator line) becomes one TableBlock instead.
-// Title is the first non-empty line. Meta gets the "label：value" fields found in the lines
+// BOM, else GB18030 with the flag "encoding_detected") and line endings are normalised. Every
+// line with text becomes one TextBlock in order, trimmed of white space: flattened reports that
+// print one table value per line keep exactly one value per block. A line with a tab between
+// two fields keeps its leading and trailing tabs too (only other white space is trimmed from its
+// ends): in a tab-separated row they delimit empty cells ("3\t0\t\t1\t"). A line with tabs
+// only at its ends ("\t92") is trimmed like any other, as indentation. A run of Markdown table
+// lines (lines that start and end with '|', with a |---| separator line) becomes one
+// TableBlock instead.
+//
+// A TextBlock whose Text is "" marks a blank position, a value printed empty:
+//   - a line holding only non-breaking or ideographic spaces (U+00A0, U+3000: an &nbsp; table
+//     cell or paragraph copied as text) is one blank block;
+//   - in a double-spaced document (one empty line after every line, as converters print
+//     paragraphs and flattened table cells; see doubleSpaced), a run of n empty lines between
+//     two lines holds (n-1)/2 blank blocks, rounded down: 3 empty lines are one blank value,
+//     5 are two, 2 are none. Elsewhere empty lines carry no meaning and give no block.
+//
+// Title is the first line with text. Meta gets the "label：value" fields found in the lines
 // (发布时间, 来源, ...).
 func Text(data []byte) (*Document, error) {
 	if len(data) == 0 {
@@ -30,35 +43,138 @@ func Text(data []byte) (*Document, error) {
 	text, enc, flags := decodeText(data)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	var lines []string
-	for l := range strings.SplitSeq(text, "\n") {
-		if l = strings.TrimFunc(l, isSpaceOrInvisible); l != "" {
-			lines = append(lines, l)
+	lines := textLines(strings.Split(text, "\n"))
+	title := ""
+	for _, l := range lines {
+		if l.trim != "" {
+			title = l.trim
+			break
 		}
 	}
-	if len(lines) == 0 {
+	if title == "" {
 		return nil, fmt.Errorf("extract text: only white space: %w", ErrEmpty)
 	}
-	doc := &Document{MediaType: MediaText, Encoding: enc, Meta: map[string]string{}, Flags: flags, Title: lines[0]}
+	doc := &Document{MediaType: MediaText, Encoding: enc, Meta: map[string]string{}, Flags: flags, Title: title}
 	budget := MaxGridCells
+	trimmed := make([]string, len(lines))
+	for i, l := range lines {
+		trimmed[i] = l.trim
+	}
+	// meta reads the text blocks trimmed and without blank markers, so that a label and its
+	// value are still adjacent.
+	var meta []Block
 	for i := 0; i < len(lines); {
-		if n := markdownTableLen(lines[i:]); n > 0 {
-			t, tflags := markdownTable(lines[i:i+n], budget)
+		if n := markdownTableLen(trimmed[i:]); n > 0 {
+			t, tflags := markdownTable(trimmed[i:i+n], budget)
 			for _, f := range tflags {
 				doc.Flags = addFlag(doc.Flags, f)
 			}
 			budget -= len(t.Rows) * t.NCols()
 			i += n
 			if len(t.Rows) > 0 {
-				doc.Blocks = append(doc.Blocks, Block{Kind: TableBlock, Text: t.Text(), Table: t})
+				b := Block{Kind: TableBlock, Text: t.Text(), Table: t}
+				doc.Blocks = append(doc.Blocks, b)
+				meta = append(meta, b)
 			}
 			continue
 		}
-		doc.Blocks = append(doc.Blocks, Block{Kind: TextBlock, Text: lines[i]})
+		doc.Blocks = append(doc.Blocks, Block{Kind: TextBlock, Text: lines[i].text})
+		if lines[i].trim != "" {
+			meta = append(meta, Block{Kind: TextBlock, Text: lines[i].trim})
+		}
 		i++
 	}
-	scanMetaBlocks(doc.Meta, doc.Blocks)
+	scanMetaBlocks(doc.Meta, meta)
 	return doc, nil
+}
+
+// textLine is one line of a text document as a block: text is the block text ("" for a blank
+// position), trim the text with all white space trimmed from its ends.
+type textLine struct {
+	text, trim string
+}
+
+// lineKind classifies a raw line.
+type lineKind int
+
+const (
+	lineEmpty lineKind = iota // nothing but white space without U+00A0 / U+3000
+	lineBlank                 // only white space, with U+00A0 or U+3000: a blank value
+	lineText
+)
+
+// classifyLine returns the kind of a raw line and its block text.
+func classifyLine(l string) (lineKind, string) {
+	t := strings.TrimFunc(l, isSpaceOrInvisible)
+	if t == "" {
+		if strings.ContainsAny(l, "\u00a0\u3000") {
+			return lineBlank, ""
+		}
+		return lineEmpty, ""
+	}
+	if strings.ContainsRune(t, '\t') {
+		return lineText, strings.TrimFunc(l, func(r rune) bool { return r != '\t' && isSpaceOrInvisible(r) })
+	}
+	return lineText, t
+}
+
+// textLines turns raw lines into block lines: lines with text, and blank positions (see Text).
+func textLines(raw []string) []textLine {
+	kinds := make([]lineKind, len(raw))
+	texts := make([]string, len(raw))
+	for i, l := range raw {
+		kinds[i], texts[i] = classifyLine(l)
+	}
+	double := doubleSpaced(kinds)
+	var out []textLine
+	prev := -1
+	for i, k := range kinds {
+		if k == lineEmpty || (k == lineBlank && len(out) == 0) {
+			continue // a blank before the first line has nothing to be a cell of
+		}
+		if double && prev >= 0 {
+			for range (i - prev - 2) / 2 {
+				out = append(out, textLine{})
+			}
+		}
+		prev = i
+		out = append(out, textLine{text: texts[i], trim: strings.TrimFunc(texts[i], isSpaceOrInvisible)})
+	}
+	return out
+}
+
+// Double spacing: at least doubleMinGaps gaps between lines, at least doubleMinOne of them a
+// single empty line, and at most doubleMaxEven of them an even number of empty lines (0, 2,
+// ...), which a double-spaced converter does not print.
+const (
+	doubleMinGaps = 10
+	doubleMinOne  = 0.6
+	doubleMaxEven = 0.1
+)
+
+// doubleSpaced reports whether a document prints one empty line after every line: most gaps
+// between two lines are exactly one empty line and few are even. Blank lines (lineBlank)
+// count as lines.
+func doubleSpaced(kinds []lineKind) bool {
+	gaps, one, even := 0, 0, 0
+	prev := -1
+	for i, k := range kinds {
+		if k == lineEmpty {
+			continue
+		}
+		if prev >= 0 {
+			n := i - prev - 1
+			gaps++
+			switch {
+			case n == 1:
+				one++
+			case n%2 == 0:
+				even++
+			}
+		}
+		prev = i
+	}
+	return gaps >= doubleMinGaps && float64(one) >= doubleMinOne*float64(gaps) && float64(even) <= doubleMaxEven*float64(gaps)
 }
 
 func isSpaceOrInvisible(r rune) bool {

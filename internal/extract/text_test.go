@@ -67,6 +67,28 @@ func TestText(t *testing.T) {
 			want: []string{"| a | b |", "| c | d |"},
 		},
 		{
+			name:    "a line of only U+00A0 or U+3000 is a blank position, a leading one is dropped",
+			data:    []byte("\u00a0\n标题\n规章\n\u00a0\n\u3000\u3000\n\n3\n  \n"),
+			want:    []string{"标题", "规章", "", "", "3"},
+			wantEnc: "utf-8",
+		},
+		{
+			name: "tab-separated row keeps the tabs delimiting empty cells",
+			data: []byte("标题\n  一、本年新收\t3\t\t0\t \n\t92\n"),
+			want: []string{"标题", "一、本年新收\t3\t\t0\t", "92"},
+		},
+		{
+			name: "double-spaced: 2k+1 empty lines between two lines are k blanks",
+			data: []byte("标题\n\n" + strings.Repeat("a\n\n", 10) + "规章\n\n\n\n1\n\n\n\n\n\n2\n\n\n3\n\n\u00a0\n\n4\n\n\n\n"),
+			want: append(append([]string{"标题"}, strings.Split(strings.Repeat("a", 10), "")...),
+				"规章", "", "1", "", "", "2", "3", "", "4"),
+		},
+		{
+			name: "single-spaced: empty lines give no block",
+			data: []byte("标题\n" + strings.Repeat("a\n", 12) + "规章\n\n\n\n1\n"),
+			want: append(append([]string{"标题"}, strings.Split(strings.Repeat("a", 12), "")...), "规章", "1"),
+		},
+		{
 			name: "two markdown tables split by a line",
 			data: []byte("|a|b|\n|---|---|\n|1|2|\n（续表）\n|a|b|\n|---|---|\n|3|4|\n"),
 			want: []string{"T2x2", "（续表）", "T2x2"},
@@ -81,7 +103,7 @@ func TestText(t *testing.T) {
 			if got := shape(d); !slices.Equal(got, tc.want) {
 				t.Errorf("blocks %q\nwant   %q", got, tc.want)
 			}
-			if d.Title != d.Blocks[0].Text && d.Blocks[0].Kind == TextBlock {
+			if d.Title != strings.TrimSpace(d.Blocks[0].Text) && d.Blocks[0].Kind == TextBlock {
 				t.Errorf("title %q, want the first line %q", d.Title, d.Blocks[0].Text)
 			}
 			if tc.wantEnc != "" && d.Encoding != tc.wantEnc {
@@ -134,7 +156,8 @@ func TestTextErrors(t *testing.T) {
 	}
 }
 
-// TestTextMuping checks the flattened text of the seed report: one block per non-empty line.
+// TestTextMuping checks the flattened text of the seed report: one block per non-empty line,
+// plus the blank positions of the double-spaced text.
 func TestTextMuping(t *testing.T) {
 	path := testutil.RealData(t, "muping_2022.txt")
 	data, err := os.ReadFile(path)
@@ -151,10 +174,29 @@ func TestTextMuping(t *testing.T) {
 			nonEmpty++
 		}
 	}
-	// 346 lines hold something, 9 of them only &nbsp; (U+00A0) between prose paragraphs:
-	// white space, so not blocks.
-	if nonEmpty != 337 || len(d.Blocks) != nonEmpty {
-		t.Errorf("%d blocks for %d non-empty lines, want 337 of each", len(d.Blocks), nonEmpty)
+	texts, blanks, firstBlank := 0, 0, -1
+	for i, b := range d.Blocks {
+		switch {
+		case b.Kind != TextBlock:
+		case b.Text == "":
+			blanks++
+			if firstBlank < 0 {
+				firstBlank = i
+			}
+		default:
+			texts++
+		}
+	}
+	// 346 lines hold something, 9 of them only &nbsp; (U+00A0) between prose paragraphs: blank
+	// positions. The text is double-spaced, and one run of 3 empty lines (before the signature)
+	// is one more blank; a run of 2 is none.
+	if nonEmpty != 337 || texts != nonEmpty || blanks != 10 {
+		t.Errorf("%d text blocks for %d non-empty lines and %d blanks, want 337, 337, 10", texts, nonEmpty, blanks)
+	}
+	// All blanks are in the prose after the tables (五、存在的主要问题…).
+	five := slices.IndexFunc(d.Blocks, func(b Block) bool { return strings.HasPrefix(b.Text, "五、") })
+	if five < 0 || firstBlank < five {
+		t.Errorf("first blank block %d before section 五 at %d", firstBlank, five)
 	}
 	if d.Title != "烟台市牟平区人民政府2022年政府信息公开工作年度报告" {
 		t.Errorf("title %q", d.Title)

@@ -5,7 +5,11 @@ package normalize
 //
 // The text is read as a stream of tokens: a line is split into a label part and trailing value
 // parts (numbers, signed changes, money with a unit, blank markers such as / and —); lines with
-// tabs or "|" are split on those separators, where an empty cell is kept as a blank value. This
+// tabs or "|" are split on those separators, where an empty cell is kept as a blank value, and
+// a blank text block (extract.Text's mark of a cell printed empty: an &nbsp; line, or the extra
+// empty lines of double-spaced text) is a blank value too. A run of blank values between a
+// header or group label and the next label is an empty header or corner cell and is dropped;
+// blanks with no row to hold them are dropped. This
 // covers one cell per line, one row per line ("一、本年新收政府信息公开申请数量 92 5 0 0 0 0 97"),
 // and mixtures of both.
 //
@@ -29,6 +33,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ogireports/ogireports/internal/cells"
@@ -55,6 +60,9 @@ type flatTok struct {
 	value bool
 }
 
+// blank reports a blank value: an empty cell or a blank line.
+func (t flatTok) blank() bool { return t.value && t.text == "" }
+
 // TablesFromText rebuilds tables 二, 三 and 四 as dense grids from the text blocks of a report
 // whose tables were flattened to text. It returns the tables found, in the order t2, t3, t4, each
 // flagged "from_text"; a table whose section already has a real grid in the document is not
@@ -64,7 +72,7 @@ func TablesFromText(doc *extract.Document) []*extract.Table {
 		return nil
 	}
 	has := gridSections(doc)
-	toks := flatTokens(docLines(doc))
+	toks := flatTokens(flatDocLines(doc))
 	if len(toks) == 0 {
 		return nil
 	}
@@ -95,6 +103,34 @@ func TablesFromText(doc *extract.Document) []*extract.Table {
 		}
 	}
 	return out
+}
+
+// flatDocLines returns the trimmed lines of the document's text blocks, in order, with "" for a
+// blank text block (a blank position, see extract.Text) and no entry for an empty line inside
+// a block.
+func flatDocLines(doc *extract.Document) []string {
+	var out []string
+	for _, b := range doc.Blocks {
+		if b.Kind != extract.TextBlock {
+			continue
+		}
+		if strings.TrimFunc(b.Text, flatIsSpace) == "" {
+			out = append(out, "")
+			continue
+		}
+		for _, l := range strings.Split(b.Text, "\n") {
+			// Tabs stay: at the ends of a tab-separated row they delimit empty cells.
+			if l = strings.TrimFunc(l, func(r rune) bool { return r != '\t' && flatIsSpace(r) }); strings.TrimSpace(l) != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// flatIsSpace reports white space, U+00A0 and U+3000 included.
+func flatIsSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\ufeff' || r == '\u200b'
 }
 
 // gridSections tells which tables already have a real grid among the document's table blocks.
@@ -147,47 +183,87 @@ var flatSepRe = regexp.MustCompile(`[ \x{3000}]*[\t|｜│┃][ \x{3000}]*`)
 // flatPageRe matches page numbers and running footers that converters leave between rows.
 var flatPageRe = regexp.MustCompile(`^(?:[-—–]+[0-9]+[-—–]+|第[0-9]+页(?:[,，]?共[0-9]+页)?|[0-9]+/[0-9]+)$`)
 
-// flatTokens turns text lines into label and value tokens.
+// flatTokens turns text lines into label and value tokens. An empty line ("", a blank text
+// block) is a blank value. A line with tabs or bars is split into cells: border bars at its
+// ends are not cells, an empty cell is a blank value (a header's empty cells are dropped later,
+// by flatDropHeaderBlanks), except empty cells before a label, which are indentation or an
+// empty label column.
 func flatTokens(lines []string) []flatTok {
 	var out []flatTok
 	for _, l := range lines {
+		if l == "" {
+			out = append(out, flatTok{value: true})
+			continue
+		}
 		if flatPageRe.MatchString(titleFold(l)) {
 			continue
 		}
-		if strings.ContainsAny(l, "\t|｜│┃") {
-			parts := flatSepRe.Split(l, -1)
-			// Border bars give empty first/last parts: not cells.
-			for len(parts) > 0 && strings.TrimSpace(parts[0]) == "" {
-				parts = parts[1:]
-			}
-			for len(parts) > 0 && strings.TrimSpace(parts[len(parts)-1]) == "" {
-				parts = parts[:len(parts)-1]
-			}
-			// An empty cell between separators is a blank value on a data line (one holding a
-			// value), and is dropped on a header line.
-			var cellToks [][]flatTok
-			dataLine := false
-			for _, p := range parts {
-				toks := flatSplitSpaces(strings.TrimSpace(p))
-				cellToks = append(cellToks, toks)
-				for _, t := range toks {
-					dataLine = dataLine || t.value
-				}
-			}
-			for _, toks := range cellToks {
-				if len(toks) == 0 {
-					if dataLine {
-						out = append(out, flatTok{text: "", value: true})
-					}
-					continue
-				}
-				out = append(out, toks...)
-			}
+		if !strings.ContainsAny(l, "\t|｜│┃") {
+			out = append(out, flatSplitSpaces(l)...)
 			continue
 		}
-		out = append(out, flatSplitSpaces(l)...)
+		l = strings.Trim(l, " \u3000")
+		if t := strings.TrimLeft(l, " \t\u3000"); t != "" && strings.ContainsRune("|｜│┃", []rune(t)[0]) {
+			_, size := utf8.DecodeRuneInString(t)
+			l = t[size:]
+		}
+		if t := strings.TrimRight(l, " \t\u3000"); t != "" {
+			if r, size := utf8.DecodeLastRuneInString(t); strings.ContainsRune("|｜│┃", r) {
+				l = t[:len(t)-size]
+			}
+		}
+		parts := flatSepRe.Split(l, -1)
+		var line []flatTok
+		for _, p := range parts {
+			toks := flatSplitSpaces(strings.TrimSpace(p))
+			if len(toks) == 0 {
+				toks = []flatTok{{value: true}}
+			}
+			line = append(line, toks...)
+		}
+		if i := slices.IndexFunc(line, func(t flatTok) bool { return !t.blank() }); i > 0 && !line[i].value {
+			line = line[i:]
+		}
+		out = append(out, line...)
 	}
 	return out
+}
+
+// flatDropHeaderBlanks drops the blank values that are empty header or corner cells: a run of
+// blanks at the start of a section, or after a label that is not a row label (isRow, given the
+// tokens kept so far), when a label or the end follows. Blanks after a row label (an all-blank
+// row) or after values (the empty cells ending a row) stay.
+func flatDropHeaderBlanks(toks []flatTok, isRow func(kept []flatTok) bool) []flatTok {
+	out := make([]flatTok, 0, len(toks))
+	for i := 0; i < len(toks); {
+		if !toks[i].blank() {
+			out = append(out, toks[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(toks) && toks[j].blank() {
+			j++
+		}
+		drop := false
+		if j == len(toks) || !toks[j].value {
+			drop = len(out) == 0 || (!out[len(out)-1].value && !isRow(out))
+		}
+		if !drop {
+			out = append(out, toks[i:j]...)
+		}
+		i = j
+	}
+	return out
+}
+
+// flatTrailingLabels returns the label tokens at the end of toks (at most flatMaxLabelParts).
+func flatTrailingLabels(toks []flatTok) []flatTok {
+	i := len(toks)
+	for i > 0 && len(toks)-i < flatMaxLabelParts && !toks[i-1].value {
+		i--
+	}
+	return toks[i:]
 }
 
 // flatSplitSpaces splits one line (or one separated cell) on white space into labels and
@@ -519,7 +595,19 @@ func flatReadRows(toks []flatTok, labels flatLabelSet, n int) (rows []flatRow, f
 		for _, v := range toks[i:j] {
 			vals = append(vals, v.text)
 		}
+		// Empty cells past the header's column count, before a label that is not a row label,
+		// are the corner cell of a header printed again (a table continued after a page
+		// break), not values of this row.
+		if n > 0 && len(vals) > n && !slices.ContainsFunc(vals[n:], func(v string) bool { return v != "" }) &&
+			j < len(toks) && labels.matchRow(toks[j].core, true) == "" {
+			vals = vals[:n]
+		}
 		i = j
+		if len(pending) == 0 && !slices.ContainsFunc(vals, func(v string) bool { return v != "" }) {
+			// Empty cells with no label (a header's corner cell after a row, a spacer line):
+			// never a row's values. A short previous row is padded and flagged instead.
+			continue
+		}
 		if len(pending) == 0 {
 			// Values with no label: the continuation of a short previous row.
 			if len(rows) > 0 && n > 0 && len(rows[len(rows)-1].values) < n {
@@ -649,6 +737,10 @@ func flatIsNote(t flatTok) bool {
 
 // flatT3 rebuilds table 三 from its section tokens.
 func flatT3(toks []flatTok) *extract.Table {
+	toks = flatDropHeaderBlanks(toks, func(kept []flatTok) bool {
+		_, key := flatSplitPending(flatTrailingLabels(kept), flatT3Labels)
+		return key != ""
+	})
 	// The header runs up to the label of the first row: the labels before the first value,
 	// less the first row's own label (and any group label before it).
 	first := -1
@@ -825,6 +917,9 @@ type flatT2Block struct {
 
 // flatT2 rebuilds table 二 from its section tokens.
 func flatT2(toks []flatTok) *extract.Table {
+	toks = flatDropHeaderBlanks(toks, func(kept []flatTok) bool {
+		return flatT2Labels.matchRow(kept[len(kept)-1].core, false) != ""
+	})
 	var blocks []*flatT2Block
 	cur := &flatT2Block{}
 	var headerText strings.Builder
@@ -849,7 +944,9 @@ func flatT2(toks []flatTok) *extract.Table {
 		case t.value:
 			endHeader()
 			if pending == nil {
-				flags = append(flags, FlagTextExtraValues)
+				if !t.blank() {
+					flags = append(flags, FlagTextExtraValues)
+				}
 				continue
 			}
 			limit := len(cur.header)
@@ -978,6 +1075,10 @@ func (g *flatGrid) spanTail(r, n, width int) {
 
 // flatT4Who names the t4 rows: printed word → row key.
 func flatT4Who(core string) string {
+	// "行政诉讼 未经复议直接起诉" on one line: the group label and the row label.
+	if rest := strings.TrimPrefix(core, "行政诉讼"); rest != "" {
+		core = rest
+	}
 	if utf8.RuneCountInString(core) > 10 {
 		return ""
 	}
@@ -1011,6 +1112,10 @@ func flatT4Result(core string) int {
 
 // flatT4 rebuilds table 四 from its section tokens.
 func flatT4(toks []flatTok) *extract.Table {
+	toks = flatDropHeaderBlanks(toks, func(kept []flatTok) bool {
+		c := kept[len(kept)-1].core
+		return flatT4Who(c) != "" || flatT4Result(c) >= 0
+	})
 	whoText := map[string]string{}
 	var whoOrder []string
 	// Labelled rows: a t4 row label directly followed by 5 values, or a result label followed

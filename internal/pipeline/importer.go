@@ -93,7 +93,7 @@ func Import(ctx context.Context, st *store.Store, paths []string, log *slog.Logg
 			return sum, fmt.Errorf("import %s: %w", root, err)
 		}
 	}
-	return sum, nil
+	return sum, afterBatch(ctx, st, log)
 }
 
 func importFile(ctx context.Context, st *store.Store, path string, sum *Summary, log *slog.Logger) error {

@@ -118,7 +118,7 @@ func Process(ctx context.Context, st *store.Store, in Input) (Result, error) {
 	if rep.ExtractorVersion == "" {
 		rep.ExtractorVersion = normalize.Version
 	}
-	rid, err := st.SaveReport(ctx, id, rep)
+	rid, err := saveReport(ctx, st, id, rep, doc)
 	if err != nil {
 		return res, fmt.Errorf("process %s: %w", in.Source, err)
 	}

@@ -35,6 +35,9 @@ var (
 	MaxSmallPartBytes int64 = 1 << 20
 	// MaxDepth bounds XML element nesting in the document part.
 	MaxDepth = 1000
+	// MaxElements bounds the number of XML elements of the document part, which bounds the
+	// time spent on a part of many tiny elements (a real report has about 10^4 to 10^5).
+	MaxElements = 2_000_000
 )
 
 // Errors returned (wrapped) by Extract.

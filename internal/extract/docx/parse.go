@@ -45,11 +45,16 @@ type rawCell struct {
 	items          []item
 }
 
+// errEndOfXML marks the end of the XML stream reached before the element being read ended.
+var errEndOfXML = errors.New("unexpected end of XML")
+
 // parser reads a WordprocessingML document part as a token stream.
 type parser struct {
 	d     *xml.Decoder
 	doc   *extract.Document
 	depth int
+	// elements counts the elements read (see MaxElements).
+	elements int
 	// cells is the grid-cell budget left for the document's tables (extract.MaxGridCells).
 	cells int
 }
@@ -71,13 +76,17 @@ func (p *parser) next() (xml.Token, error) {
 			return nil, err
 		}
 		if err == io.EOF {
-			return nil, fmt.Errorf("unexpected end of XML: %w", ErrDamaged)
+			return nil, fmt.Errorf("%w: %w", errEndOfXML, ErrDamaged)
 		}
 		return nil, fmt.Errorf("%v: %w", err, ErrDamaged)
 	}
 	switch tok.(type) {
 	case xml.StartElement:
 		p.depth++
+		p.elements++
+		if p.elements > MaxElements {
+			return nil, fmt.Errorf("more than %d XML elements: %w", MaxElements, extract.ErrTooLarge)
+		}
 		if p.depth > MaxDepth {
 			return nil, fmt.Errorf("XML nested deeper than %d elements: %w", MaxDepth, extract.ErrTooLarge)
 		}
@@ -101,23 +110,15 @@ func (p *parser) skip() error {
 // parse reads the whole part and appends the body's blocks to the document.
 func (p *parser) parse() error {
 	for {
-		tok, err := p.d.Token()
-		if err == io.EOF {
-			return fmt.Errorf("no w:body element: %w", ErrNotDOCX)
-		}
+		tok, err := p.next()
 		if err != nil {
-			if errors.Is(err, extract.ErrTooLarge) {
-				return err
+			if p.depth == 0 && errors.Is(err, errEndOfXML) {
+				return fmt.Errorf("no w:body element: %w", ErrNotDOCX)
 			}
-			return fmt.Errorf("%v: %w", err, ErrDamaged)
+			return err
 		}
-		if se, ok := tok.(xml.StartElement); ok {
-			p.depth++
-			if se.Name.Local == "body" {
-				return p.content(p.emit)
-			}
-		} else if _, ok := tok.(xml.EndElement); ok {
-			p.depth--
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "body" {
+			return p.content(p.emit)
 		}
 	}
 }

@@ -232,7 +232,7 @@ func checkRow(r row) error {
 	return nil
 }
 
-var townSuffix = regexp.MustCompile(`(镇|乡|街道|街道办事处|苏木|地区)$`)
+var townSuffix = regexp.MustCompile(`(镇|乡|街道|苏木|地区)$`)
 
 func writeTownships(path string, streets [][]string, rows map[string]row) (int, error) {
 	type tw struct{ county, name string }
@@ -240,20 +240,18 @@ func writeTownships(path string, streets [][]string, rows map[string]row) (int, 
 	var list []tw
 	for _, s := range streets {
 		// code,name,areaCode,provinceCode,cityCode
-		name, county := s[1], s[2]
+		name, county := strings.TrimSuffix(s[1], "办事处"), s[2] // 新华街道办事处 → 新华街道
 		if !townSuffix.MatchString(name) {
 			continue
 		}
-		r, ok := rows[county]
-		if !ok {
+		if _, ok := rows[county]; !ok {
 			// Townships of a prefecture without counties (东莞, 中山, 儋州, 嘉峪关)
 			// or of a development zone hang on the prefecture.
 			county = s[4] + "00"
-			if r, ok = rows[county]; !ok {
+			if _, ok := rows[county]; !ok {
 				continue
 			}
 		}
-		_ = r
 		t := tw{county, name}
 		if !seen[t] {
 			seen[t] = true

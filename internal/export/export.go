@@ -1,0 +1,459 @@
+// Package export owns the dataset files written out of the store: the long cells file, the
+// reports file, the wide panel with harmonised indicators and the checks file, as CSV (RFC
+// 4180, UTF-8, optionally with a byte-order mark for Excel) and Parquet (typed, zstd,
+// dictionary-encoded strings, optionally hive-partitioned by year), together with a codebook
+// (codebook.csv, codebook.md) and a Frictionless datapackage.json. Everything is streamed from
+// the store one report at a time, so memory stays bounded whatever the size of the dataset.
+// cmd/export is the thin command around Run.
+package export
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ogireports/ogireports/internal/cells"
+	"github.com/ogireports/ogireports/internal/store"
+)
+
+// Filter selects the reports exported. Zero fields do not filter.
+type Filter struct {
+	// YearFrom and YearTo bound the report year, inclusive; reports of unknown year are
+	// excluded when either is set.
+	YearFrom, YearTo int
+	// Codes are jurisdiction code prefixes (37 = 山东, 3706 = 烟台); a report matches when its
+	// jurisdiction code starts with any of them.
+	Codes []string
+	// Level and AgencyType must equal the report's resolved level and agency type.
+	Level, AgencyType string
+	// PassingOnly keeps reports none of whose identity checks failed (a not-assessable check
+	// is not a failure: a blank cell makes a check not assessable, never failed).
+	PassingOnly bool
+}
+
+// Place is what the export knows about a report's jurisdiction and agency.
+type Place struct {
+	Code, Province, City, County, Level, AgencyType string
+}
+
+// PlaceResolver finds the jurisdiction of a report.
+type PlaceResolver interface {
+	Place(r *store.ReportRow) Place
+}
+
+// NoPlaces resolves nothing: every jurisdiction column is blank.
+//
+// TODO(issue 5): replace by a resolver over internal/jurisdiction (Lookup(code),
+// ParseAgency(name)) once that package lands; until then jurisdiction_code, province, city,
+// county, level and agency_type are blank and the --codes, --level and --agency-type filters
+// match no report.
+type NoPlaces struct{}
+
+// Place returns the zero Place.
+func (NoPlaces) Place(*store.ReportRow) Place { return Place{} }
+
+// Options configure Run.
+type Options struct {
+	// Dir is the output folder, created if needed.
+	Dir string
+	// CSV and Parquet select the formats (at least one).
+	CSV, Parquet bool
+	// Excel writes a UTF-8 byte-order mark at the start of each CSV file.
+	Excel bool
+	// PartitionYear writes each Parquet table as a hive-partitioned folder
+	// DIR/<table>/year=<Y>/part-0.parquet instead of DIR/<table>.parquet.
+	PartitionYear bool
+	Filter        Filter
+	// Places resolves jurisdictions; nil means NoPlaces.
+	Places PlaceResolver
+	// Progress, when set, is called after each report with the number of reports done.
+	Progress func(done int64)
+}
+
+// File is one written file.
+type File struct {
+	Path string
+	// Table is cells, reports, panel, checks, or "" for the codebook and data package.
+	Table string
+	Rows  int64
+}
+
+// Summary reports what Run wrote.
+type Summary struct {
+	Files []File
+	// Reports, Cells and Checks count the rows written per table (panel rows = Reports).
+	Reports, Cells, Checks int64
+	// Skipped counts reports read but filtered out in Go (code, level, type, passing).
+	Skipped int64
+	// NonIntegral counts count cells whose value is not an integer: they are blank in the
+	// panel's integer columns and kept exactly in the cells file.
+	NonIntegral int64
+	Elapsed     time.Duration
+}
+
+// tableOut is one table's writers and its row buffer.
+type tableOut struct {
+	t       *Table
+	writers []rowWriter
+	row     []Val
+	rows    int64
+	// partDir is the hive folder of a partitioned Parquet table ("" otherwise).
+	partDir string
+}
+
+func (o *tableOut) reset() {
+	for i := range o.row {
+		o.row[i] = Null
+	}
+}
+
+func (o *tableOut) emit() error {
+	o.rows++
+	for _, w := range o.writers {
+		if err := w.write(o.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run writes the selected formats of every table, then codebook.csv, codebook.md and
+// datapackage.json, into opts.Dir. Each file is written beside its final name and renamed into
+// place when complete; on error no partial file is left under a final name.
+func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err error) {
+	start := time.Now()
+	if !opts.CSV && !opts.Parquet {
+		return sum, fmt.Errorf("export: no format selected")
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return sum, fmt.Errorf("export: create %s: %w", opts.Dir, err)
+	}
+	places := opts.Places
+	if places == nil {
+		places = NoPlaces{}
+	}
+	tables := Tables()
+	outs := make(map[string]*tableOut, len(tables))
+	var all []*tableOut
+	defer func() {
+		if err != nil {
+			for _, o := range all {
+				for _, w := range o.writers {
+					w.abort()
+				}
+			}
+		}
+	}()
+	for _, t := range tables {
+		o := &tableOut{t: t, row: make([]Val, len(t.Columns))}
+		all = append(all, o)
+		outs[t.Name] = o
+		if opts.CSV {
+			w, err := newCSVWriter(filepath.Join(opts.Dir, t.Name+".csv"), t, opts.Excel)
+			if err != nil {
+				return sum, fmt.Errorf("export: %w", err)
+			}
+			o.writers = append(o.writers, w)
+		}
+		if opts.Parquet {
+			if opts.PartitionYear {
+				o.partDir = filepath.Join(opts.Dir, t.Name)
+				o.writers = append(o.writers, newPartitioned(o.partDir, t))
+			} else {
+				w, err := newParquetWriter(filepath.Join(opts.Dir, t.Name+".parquet"), t)
+				if err != nil {
+					return sum, fmt.Errorf("export: %w", err)
+				}
+				o.writers = append(o.writers, w)
+			}
+		}
+	}
+	b := newBuilder(outs)
+	var done int64
+	err = st.EachReportBundle(ctx, store.ExportFilter{YearFrom: opts.Filter.YearFrom, YearTo: opts.Filter.YearTo},
+		func(rb *store.ReportBundle) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			done++
+			if opts.Progress != nil {
+				defer opts.Progress(done)
+			}
+			p := places.Place(&rb.Report)
+			if !opts.Filter.match(rb, p) {
+				sum.Skipped++
+				return nil
+			}
+			return b.report(rb, p)
+		})
+	if err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	sum.NonIntegral = b.nonIntegral
+	for _, o := range all {
+		for len(o.writers) > 0 {
+			w := o.writers[0]
+			o.writers = o.writers[1:]
+			if err := w.close(); err != nil {
+				return sum, fmt.Errorf("export: %w", err)
+			}
+			sum.Files = append(sum.Files, w.files(o.t.Name)...)
+		}
+	}
+	sum.Reports, sum.Cells, sum.Checks = outs["reports"].rows, outs["cells"].rows, outs["checks"].rows
+	// Writers are closed: a failure from here on must not try to abort them again.
+	docs, err := writeDocs(opts, tables, sum.Files)
+	if err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	sum.Files = append(sum.Files, docs...)
+	for _, o := range all {
+		if o.partDir != "" {
+			if err := removeStalePartitions(o.partDir, sum.Files); err != nil {
+				return sum, fmt.Errorf("export: %w", err)
+			}
+		}
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// match reports whether a report passes the filters evaluated in Go.
+func (f Filter) match(rb *store.ReportBundle, p Place) bool {
+	if len(f.Codes) > 0 {
+		ok := false
+		for _, c := range f.Codes {
+			if p.Code != "" && strings.HasPrefix(p.Code, c) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if f.Level != "" && p.Level != f.Level {
+		return false
+	}
+	if f.AgencyType != "" && p.AgencyType != f.AgencyType {
+		return false
+	}
+	if f.PassingOnly && rb.Report.ChecksFailed > 0 {
+		return false
+	}
+	return true
+}
+
+// removeStalePartitions deletes part files under dir that this run did not write (years no
+// longer selected by a re-export into the same folder).
+func removeStalePartitions(dir string, written []File) error {
+	keep := map[string]bool{}
+	for _, f := range written {
+		keep[f.Path] = true
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "year=*", "part-*.parquet"))
+	if err != nil {
+		return fmt.Errorf("list %s: %w", dir, err)
+	}
+	for _, p := range old {
+		if !keep[p] {
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("remove stale partition %s: %w", p, err)
+			}
+			os.Remove(filepath.Dir(p)) // only succeeds when empty
+		}
+	}
+	return nil
+}
+
+// builder turns report bundles into rows of the four tables.
+type builder struct {
+	reports, cells, panel, checks *tableOut
+	// keyInfo maps a full key to its unit and panel column index.
+	unit     map[string]string
+	panelCol map[string]int
+	// integral marks panel columns of integer type.
+	ind         []indicator
+	indStart    int
+	values      cells.Values
+	nonIntegral int64
+	col         map[string]map[string]int
+}
+
+func newBuilder(outs map[string]*tableOut) *builder {
+	b := &builder{reports: outs["reports"], cells: outs["cells"], panel: outs["panel"], checks: outs["checks"],
+		unit: map[string]string{}, panelCol: map[string]int{}, values: cells.Values{}, ind: indicators(),
+		col: map[string]map[string]int{}}
+	for _, o := range outs {
+		m := map[string]int{}
+		for i, c := range o.t.Columns {
+			m[c.Name] = i
+		}
+		b.col[o.t.Name] = m
+	}
+	for _, k := range cells.AllKeys() {
+		b.unit[k.Key] = k.Col.Unit
+		b.panelCol[k.Key] = b.col["panel"][PanelColumn(k.Key)]
+	}
+	b.indStart = b.col["panel"][b.ind[0].Name]
+	return b
+}
+
+func (b *builder) set(o *tableOut, name string, v Val) {
+	o.row[b.col[o.t.Name][name]] = v
+}
+
+func (b *builder) setPlace(o *tableOut, p Place, withNames bool) {
+	b.set(o, "jurisdiction_code", OptStr(p.Code))
+	if withNames {
+		b.set(o, "province", OptStr(p.Province))
+		b.set(o, "city", OptStr(p.City))
+		b.set(o, "county", OptStr(p.County))
+		b.set(o, "level", OptStr(p.Level))
+		b.set(o, "agency_type", OptStr(p.AgencyType))
+	}
+}
+
+func joinList(l []string) string { return strings.Join(l, ";") }
+
+func (b *builder) report(rb *store.ReportBundle, p Place) error {
+	r := &rb.Report
+	layouts := map[cells.Table]string{cells.T2: r.LayoutT2, cells.T3: r.LayoutT3, cells.T4: r.LayoutT4}
+	blank := int64(0)
+	for _, c := range rb.Cells {
+		if c.Value == nil {
+			blank++
+		}
+	}
+
+	// reports
+	o := b.reports
+	o.reset()
+	b.set(o, "report_id", Int(r.ID))
+	b.set(o, "source", Str(r.Source))
+	b.set(o, "agency", Str(r.Agency))
+	b.set(o, "year", OptInt(int64(r.Year)))
+	b.set(o, "published", DateVal(r.Published))
+	b.set(o, "title", Str(r.Title))
+	b.set(o, "layout_t2", OptStr(r.LayoutT2))
+	b.set(o, "layout_t3", OptStr(r.LayoutT3))
+	b.set(o, "layout_t4", OptStr(r.LayoutT4))
+	b.set(o, "checks_failed", Int(int64(r.ChecksFailed)))
+	b.set(o, "checks_not_assessable", Int(int64(r.ChecksNotAssessable)))
+	b.set(o, "flags", Str(joinList(r.Flags)))
+	b.set(o, "extractor_version", Str(r.ExtractorVersion))
+	b.set(o, "document_sha256", Str(r.DocumentSHA256))
+	b.set(o, "media_type", Str(r.MediaType))
+	b.setPlace(o, p, true)
+	b.set(o, "agency_source", Str(r.AgencySource))
+	b.set(o, "year_source", Str(r.YearSource))
+	b.set(o, "site_id_code", OptStr(r.SiteIDCode))
+	b.set(o, "checks_passed", Int(int64(r.ChecksPassed)))
+	b.set(o, "cells", Int(int64(len(rb.Cells))))
+	b.set(o, "cells_blank", Int(blank))
+	b.set(o, "sources", Str(strings.Join(rb.Sources, "\n")))
+	b.set(o, "notes", Str(joinList(r.Notes)))
+	created := ""
+	if !r.CreatedAt.IsZero() {
+		created = r.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	b.set(o, "created_at", Str(created))
+	if err := o.emit(); err != nil {
+		return err
+	}
+
+	// cells (long) and panel (wide)
+	pn := b.panel
+	pn.reset()
+	clear(b.values)
+	o = b.cells
+	for _, c := range rb.Cells {
+		t, row, colKey, _ := cells.SplitKey(c.Key)
+		o.reset()
+		b.set(o, "report_id", Int(r.ID))
+		b.set(o, "source", Str(r.Source))
+		b.set(o, "agency", Str(r.Agency))
+		b.set(o, "year", OptInt(int64(r.Year)))
+		b.set(o, "table", Str(string(t)))
+		b.set(o, "row", Str(row))
+		b.set(o, "col", Str(colKey))
+		b.set(o, "key", Str(c.Key))
+		b.set(o, "value", Num(c.Value))
+		b.set(o, "value_text", Str(c.ValueText))
+		b.set(o, "flags", Str(joinList(c.Flags)))
+		conf := Null
+		if c.Confidence != 0 {
+			conf = Val{F: c.Confidence}
+		}
+		b.set(o, "confidence", conf)
+		b.set(o, "document_sha256", Str(r.DocumentSHA256))
+		b.setPlace(o, p, true)
+		b.set(o, "layout", OptStr(layouts[t]))
+		b.set(o, "unit", Str(b.unit[c.Key]))
+		b.set(o, "page", OptInt(int64(c.Page)))
+		if err := o.emit(); err != nil {
+			return err
+		}
+		b.values[c.Key] = c.Value
+		if i, ok := b.panelCol[c.Key]; ok && c.Value != nil {
+			if pn.t.Columns[i].Type == Int64 {
+				v := *c.Value
+				if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+					b.nonIntegral++
+					continue
+				}
+				pn.row[i] = Int(int64(v))
+			} else {
+				pn.row[i] = Val{F: *c.Value}
+			}
+		}
+	}
+	b.set(pn, "report_id", Int(r.ID))
+	b.setPlace(pn, p, true)
+	b.set(pn, "agency", Str(r.Agency))
+	b.set(pn, "year", OptInt(int64(r.Year)))
+	b.set(pn, "published", DateVal(r.Published))
+	b.set(pn, "layout_t2", OptStr(r.LayoutT2))
+	b.set(pn, "layout_t3", OptStr(r.LayoutT3))
+	b.set(pn, "layout_t4", OptStr(r.LayoutT4))
+	b.set(pn, "checks_failed", Int(int64(r.ChecksFailed)))
+	for i, x := range b.ind {
+		v, ok := x.eval(b.values, r.LayoutT3)
+		if !ok {
+			continue
+		}
+		if x.Type == Int64 {
+			pn.row[b.indStart+i] = Int(int64(math.Round(v)))
+		} else {
+			pn.row[b.indStart+i] = Val{F: v}
+		}
+	}
+	if err := pn.emit(); err != nil {
+		return err
+	}
+
+	// checks
+	o = b.checks
+	for _, k := range rb.Checks {
+		o.reset()
+		b.set(o, "check_id", Int(k.ID))
+		b.set(o, "report_id", Int(r.ID))
+		b.set(o, "agency", Str(r.Agency))
+		b.set(o, "year", OptInt(int64(r.Year)))
+		b.setPlace(o, p, false)
+		b.set(o, "identity", Str(k.Identity))
+		b.set(o, "column", Str(k.Column))
+		b.set(o, "status", Str(k.Status))
+		b.set(o, "left_value", Num(k.Left))
+		b.set(o, "right_value", Num(k.Right))
+		b.set(o, "detail", Str(k.Detail))
+		if err := o.emit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

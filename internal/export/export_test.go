@@ -1,0 +1,520 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ogireports/ogireports/internal/cells"
+	"github.com/ogireports/ogireports/internal/store"
+)
+
+// want is the store as read through its own APIs (EachReport, EachCell, Checks), independent of
+// EachReportBundle and of the writers under test.
+type want struct {
+	reports map[int64]store.ReportRow
+	cells   map[int64]map[string]store.CellRow
+	checks  map[int64][]store.CheckRow
+	nCells  int
+	nChecks int
+	edgeID  int64
+}
+
+func readStore(t *testing.T, db string) want {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := want{reports: map[int64]store.ReportRow{}, cells: map[int64]map[string]store.CellRow{}, checks: map[int64][]store.CheckRow{}}
+	if err := st.EachReport(ctx, func(r store.ReportRow) error {
+		w.reports[r.ID] = r
+		if r.DocumentSHA256 == "sha-000000" {
+			w.edgeID = r.ID
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EachCell(ctx, func(c store.CellRow) error {
+		if w.cells[c.ReportID] == nil {
+			w.cells[c.ReportID] = map[string]store.CellRow{}
+		}
+		w.cells[c.ReportID][c.Key] = c
+		w.nCells++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for id := range w.reports {
+		ch, err := st.Checks(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.checks[id] = ch
+		w.nChecks += len(ch)
+	}
+	return w
+}
+
+// export seeds a store of n generated reports plus the edge report and exports it.
+func exportFixture(t *testing.T, n int, opts Options) (string, want, Summary) {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seedStore(t, db, n)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if opts.Dir == "" {
+		opts.Dir = filepath.Join(dir, "out")
+	}
+	sum, err := Run(context.Background(), st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts.Dir, readStore(t, db), sum
+}
+
+func readCSV(t *testing.T, path string) (header []string, rows []map[string]string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = rec[i]
+		}
+		rows = append(rows, m)
+	}
+	return recs[0], rows
+}
+
+func num(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+func getf(c map[string]store.CellRow, keys ...string) (float64, bool) {
+	s := 0.0
+	for _, k := range keys {
+		x, ok := c[k]
+		if !ok || x.Value == nil {
+			return 0, false
+		}
+		s += *x.Value
+	}
+	return s, true
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	out, w, sum := exportFixture(t, 40, Options{CSV: true, Parquet: true})
+	if sum.Reports != int64(len(w.reports)) || sum.Cells != int64(w.nCells) || sum.Checks != int64(w.nChecks) {
+		t.Fatalf("summary %+v, store has %d reports %d cells %d checks", sum, len(w.reports), w.nCells, w.nChecks)
+	}
+	if sum.NonIntegral != 1 {
+		t.Errorf("NonIntegral = %d, want 1 (t2.procurement.items = 2.5)", sum.NonIntegral)
+	}
+
+	// cells.csv: every stored cell once, value blank for blank, 0 for 0.
+	header, rows := readCSV(t, filepath.Join(out, "cells.csv"))
+	if got := strings.Join(header[:13], ","); got != "report_id,source,agency,year,table,row,col,key,value,value_text,flags,confidence,document_sha256" {
+		t.Errorf("cells header starts %s", got)
+	}
+	if len(rows) != w.nCells {
+		t.Fatalf("cells.csv has %d rows, store %d", len(rows), w.nCells)
+	}
+	for _, r := range rows {
+		id, _ := strconv.ParseInt(r["report_id"], 10, 64)
+		c, ok := w.cells[id][r["key"]]
+		if !ok {
+			t.Fatalf("cells.csv row not in store: %v", r)
+		}
+		if r["value"] != num(c.Value) {
+			t.Errorf("%d %s value %q, store %s", id, c.Key, r["value"], num(c.Value))
+		}
+		if id != w.edgeID && r["value_text"] != c.ValueText {
+			t.Errorf("%d %s value_text %q, store %q", id, c.Key, r["value_text"], c.ValueText)
+		}
+		tb, row, col, _ := cells.SplitKey(c.Key)
+		if r["table"] != string(tb) || r["row"] != row || r["col"] != col || r["year"] != yearStr(c.Year) ||
+			r["document_sha256"] != c.DocumentSHA256 || r["layout"] == "" && id != w.edgeID {
+			t.Errorf("cell fields %v", r)
+		}
+		if (r["unit"] == "10k_yuan") != cells.IsMoney(col) {
+			t.Errorf("%s unit %q", c.Key, r["unit"])
+		}
+	}
+	edge := map[string]map[string]string{}
+	for _, r := range rows {
+		if r["report_id"] == strconv.FormatInt(w.edgeID, 10) {
+			edge[r["key"]] = r
+		}
+	}
+	edgeTests := []struct{ key, value, text, flags, conf, page string }{
+		{"t2.licensing.change", "-18", "-18", "", "", ""},
+		{"t2.penalty.change", "3", "+3", "", "", ""},
+		{"t2.procurement.amount_10k_yuan", "25.1", "251000元", "unit_yuan", "", ""},
+		{"t3.new_received.natural_person", "0", "0", "", "0.87", "3"},
+		{"t3.new_received.commercial", "", "-", "", "", ""},
+		{"t3.new_received.total", "12", "'=1+1", "annotated", "", ""},
+		{"t3.granted.total", "", "'@SUM(A1)", "", "", ""},
+	}
+	for _, tc := range edgeTests {
+		r := edge[tc.key]
+		if r == nil {
+			t.Errorf("%s missing", tc.key)
+			continue
+		}
+		if r["value"] != tc.value || r["value_text"] != tc.text || r["flags"] != tc.flags || r["confidence"] != tc.conf || r["page"] != tc.page {
+			t.Errorf("%s: value %q text %q flags %q conf %q page %q", tc.key, r["value"], r["value_text"], r["flags"], r["confidence"], r["page"])
+		}
+		if r["agency"] != "'@某局" || r["year"] != "" || r["layout"] != "gov2019" {
+			t.Errorf("%s: agency %q year %q layout %q", tc.key, r["agency"], r["year"], r["layout"])
+		}
+	}
+
+	// reports.csv
+	_, reps := readCSV(t, filepath.Join(out, "reports.csv"))
+	if len(reps) != len(w.reports) {
+		t.Fatalf("reports.csv %d rows, store %d", len(reps), len(w.reports))
+	}
+	for _, r := range reps {
+		id, _ := strconv.ParseInt(r["report_id"], 10, 64)
+		s := w.reports[id]
+		if r["checks_failed"] != strconv.Itoa(s.ChecksFailed) || r["checks_passed"] != strconv.Itoa(s.ChecksPassed) ||
+			r["checks_not_assessable"] != strconv.Itoa(s.ChecksNotAssessable) || r["layout_t3"] != s.LayoutT3 ||
+			r["published"] != s.Published || r["cells"] != strconv.Itoa(len(w.cells[id])) {
+			t.Errorf("report %d: %v, store %+v", id, r, s)
+		}
+		if id == w.edgeID {
+			if r["title"] != "'=某局年度报告" || r["flags"] != `'-flag;x,"quoted"` || r["notes"] != "'+note" ||
+				r["sources"] != "https://www.example.gov.cn/0.html\n/data/a b,c.html" || r["cells_blank"] != "2" {
+				t.Errorf("edge report: %v", r)
+			}
+		}
+	}
+
+	// panel.csv: cell columns equal the store; indicators recomputed here.
+	header, panel := readCSV(t, filepath.Join(out, "panel.csv"))
+	if len(panel) != len(w.reports) {
+		t.Fatalf("panel.csv %d rows", len(panel))
+	}
+	cols := map[string]bool{}
+	for _, h := range header {
+		if cols[h] {
+			t.Errorf("panel column %s twice", h)
+		}
+		cols[h] = true
+	}
+	for _, k := range cells.AllKeys() {
+		if !cols[PanelColumn(k.Key)] {
+			t.Errorf("panel lacks %s", PanelColumn(k.Key))
+		}
+	}
+	for _, must := range []string{"t3_new_received_total", "t2_fees_amount_10k_yuan", "t2_fees_prev_items", "share_granted", "t3_other_harmonised_total"} {
+		if !cols[must] {
+			t.Errorf("panel lacks %s", must)
+		}
+	}
+	checked := 0
+	for _, r := range panel {
+		id, _ := strconv.ParseInt(r["report_id"], 10, 64)
+		cs := w.cells[id]
+		for _, k := range cells.AllKeys() {
+			c, ok := cs[k.Key]
+			want := ""
+			if ok {
+				want = num(c.Value)
+			}
+			if id == w.edgeID && k.Key == "t2.procurement.items" {
+				want = "" // 2.5 in an integer count column: blank, kept in cells.csv
+			}
+			if r[PanelColumn(k.Key)] != want {
+				t.Errorf("report %d %s = %q, store %q", id, PanelColumn(k.Key), r[PanelColumn(k.Key)], want)
+			}
+		}
+		// Indicators, recomputed from the store's cells.
+		tp, okTP := getf(cs, "t3.total_processed.total")
+		g, okG := getf(cs, "t3.granted.total", "t3.partly_granted.total")
+		wantShare := ""
+		if okTP && okG && tp != 0 {
+			wantShare = strconv.FormatFloat(g/tp, 'f', -1, 64)
+			checked++
+		}
+		if r["share_granted"] != wantShare {
+			t.Errorf("report %d share_granted %q, want %q", id, r["share_granted"], wantShare)
+		}
+		var other float64
+		var okO bool
+		if w.reports[id].LayoutT3 == "gov2021" {
+			other, okO = getf(cs, "t3.other_no_correction.total", "t3.other_unpaid_fee.total", "t3.other_other.total")
+		} else {
+			other, okO = getf(cs, "t3.other.total")
+		}
+		if wantO := map[bool]string{true: strconv.FormatFloat(other, 'f', -1, 64), false: ""}[okO]; r["t3_other_harmonised_total"] != wantO {
+			t.Errorf("report %d t3_other_harmonised_total %q, want %q", id, r["t3_other_harmonised_total"], wantO)
+		}
+		up, ok1 := getf(cs, "t4.review.upheld", "t4.review.corrected", "t4.review.other")
+		cor, ok2 := getf(cs, "t4.review.corrected")
+		wantR := ""
+		if ok1 && ok2 && up != 0 {
+			wantR = strconv.FormatFloat(cor/up, 'f', -1, 64)
+		}
+		if r["review_correction_rate"] != wantR {
+			t.Errorf("report %d review_correction_rate %q, want %q", id, r["review_correction_rate"], wantR)
+		}
+		if id == w.edgeID {
+			if r["share_granted"] != "" || r["review_correction_rate"] != "0.5" || r["t3_new_received_natural_person"] != "0" ||
+				r["t3_new_received_commercial"] != "" || r["t2_licensing_change"] != "-18" || r["t2_procurement_amount_10k_yuan"] != "25.1" ||
+				r["t3_other_harmonised_total"] != "0" || r["share_other"] != "" {
+				t.Errorf("edge panel row wrong: %v", r)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("share_granted assessed on only %d reports", checked)
+	}
+
+	// checks.csv
+	_, chk := readCSV(t, filepath.Join(out, "checks.csv"))
+	if len(chk) != w.nChecks {
+		t.Fatalf("checks.csv %d rows, store %d", len(chk), w.nChecks)
+	}
+	for _, r := range chk {
+		if r["status"] == "not_assessable" && (r["left_value"] != "" || r["right_value"] != "") {
+			t.Errorf("not assessable check with numbers: %v", r)
+		}
+		if r["status"] != "not_assessable" && (r["left_value"] == "" || r["right_value"] == "") {
+			t.Errorf("assessed check without numbers: %v", r)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(out, ".*.tmp"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func yearStr(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+func TestExcelBOM(t *testing.T) {
+	out, _, _ := exportFixture(t, 2, Options{CSV: true, Excel: true})
+	for _, name := range []string{"cells.csv", "reports.csv", "panel.csv", "checks.csv", "codebook.csv"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+			t.Errorf("%s: no byte-order mark", name)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Errorf("%s: %v (%d records)", name, err, len(recs))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "cells.parquet")); !os.IsNotExist(err) {
+		t.Errorf("parquet written though only csv was selected: %v", err)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seedStore(t, db, 36)
+	w := readStore(t, db)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		name string
+		f    Filter
+		keep func(r store.ReportRow) bool
+	}{
+		{"all", Filter{}, func(store.ReportRow) bool { return true }},
+		{"years 2020-2022", Filter{YearFrom: 2020, YearTo: 2022}, func(r store.ReportRow) bool { return r.Year >= 2020 && r.Year <= 2022 }},
+		{"year 2024", Filter{YearFrom: 2024, YearTo: 2024}, func(r store.ReportRow) bool { return r.Year == 2024 }},
+		{"from 2023", Filter{YearFrom: 2023}, func(r store.ReportRow) bool { return r.Year >= 2023 }},
+		{"passing only", Filter{PassingOnly: true}, func(r store.ReportRow) bool { return r.ChecksFailed == 0 }},
+		{"codes (unresolved: none)", Filter{Codes: []string{"37"}}, func(store.ReportRow) bool { return false }},
+		{"level (unresolved: none)", Filter{Level: "county"}, func(store.ReportRow) bool { return false }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			sum, err := Run(context.Background(), st, Options{Dir: out, CSV: true, Filter: tc.f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantIDs := map[string]bool{}
+			wantCells := 0
+			for id, r := range w.reports {
+				if tc.keep(r) {
+					wantIDs[strconv.FormatInt(id, 10)] = true
+					wantCells += len(w.cells[id])
+				}
+			}
+			_, reps := readCSV(t, filepath.Join(out, "reports.csv"))
+			if len(reps) != len(wantIDs) || sum.Reports != int64(len(wantIDs)) {
+				t.Fatalf("%d reports (summary %d), want %d", len(reps), sum.Reports, len(wantIDs))
+			}
+			for _, r := range reps {
+				if !wantIDs[r["report_id"]] {
+					t.Errorf("report %s (year %s, failed %s) exported", r["report_id"], r["year"], r["checks_failed"])
+				}
+			}
+			_, cs := readCSV(t, filepath.Join(out, "cells.csv"))
+			if len(cs) != wantCells {
+				t.Errorf("%d cells, want %d", len(cs), wantCells)
+			}
+			_, panel := readCSV(t, filepath.Join(out, "panel.csv"))
+			if len(panel) != len(wantIDs) {
+				t.Errorf("%d panel rows, want %d", len(panel), len(wantIDs))
+			}
+		})
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""}, {"abc", "abc"}, {"烟台市", "烟台市"}, {"-18", "-18"}, {"+1036", "+1036"}, {"-", "-"},
+		{"-1,234.5", "-1,234.5"}, {"=1+1", "'=1+1"}, {"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+		{"-2+3", "'-2+3"}, {"@SUM(A1)", "'@SUM(A1)"}, {"\t=1", "'\t=1"}, {"\r=1", "'\r=1"},
+		{"a=1", "a=1"}, {"——", "——"}, {"－18", "－18"},
+	}
+	for _, tc := range tests {
+		if got := Neutralise(tc.in); got != tc.want {
+			t.Errorf("Neutralise(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCSVField(t *testing.T) {
+	tests := []struct {
+		typ  Type
+		v    Val
+		want string
+	}{
+		{Double, Null, ""}, {Double, Num(fp(0)), "0"}, {Double, Num(fp(-18)), "-18"}, {Double, Num(fp(25.1)), "25.1"},
+		{Double, Num(fp(1e21)), "1000000000000000000000"}, {Double, Num(fp(0.0001)), "0.0001"},
+		{Int64, Int(0), "0"}, {Int64, OptInt(0), ""}, {Int64, Int(12345678901), "12345678901"},
+		{Int32, OptInt(2022), "2022"}, {Date, DateVal("2023-01-20"), "2023-01-20"}, {Date, DateVal("2023年"), ""},
+		{String, Str("=x"), "'=x"}, {String, Str("-18"), "-18"}, {String, OptStr(""), ""}, {String, Str("370612"), "370612"},
+	}
+	for _, tc := range tests {
+		if got := csvField(tc.typ, tc.v); got != tc.want {
+			t.Errorf("csvField(%v, %+v) = %q, want %q", tc.typ, tc.v, got, tc.want)
+		}
+	}
+	if d := DateVal("1970-01-02"); d.I != 1 {
+		t.Errorf("DateVal days = %d", d.I)
+	}
+}
+
+func TestIndicators(t *testing.T) {
+	byName := map[string]indicator{}
+	for _, x := range indicators() {
+		byName[x.Name] = x
+	}
+	v := func(kv ...any) cells.Values {
+		out := cells.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i+1] == nil {
+				out[kv[i].(string)] = nil
+			} else {
+				out[kv[i].(string)] = fp(kv[i+1].(float64))
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name, ind, layout string
+		vals              cells.Values
+		want              float64
+		ok                bool
+	}{
+		{"granted", "share_granted", "gov2021", v("t3.granted.total", 6.0, "t3.partly_granted.total", 2.0, "t3.total_processed.total", 10.0), 0.8, true},
+		{"granted blank", "share_granted", "gov2021", v("t3.granted.total", nil, "t3.partly_granted.total", 2.0, "t3.total_processed.total", 10.0), 0, false},
+		{"granted zero total", "share_granted", "gov2021", v("t3.granted.total", 0.0, "t3.partly_granted.total", 0.0, "t3.total_processed.total", 0.0), 0, false},
+		{"other 2019", "t3_other_harmonised_total", "gov2019", v("t3.other.total", 4.0), 4, true},
+		{"other 2021", "t3_other_harmonised_total", "gov2021", v("t3.other_no_correction.total", 1.0, "t3.other_unpaid_fee.total", 0.0, "t3.other_other.total", 2.0), 3, true},
+		{"other 2021 blank", "t3_other_harmonised_total", "gov2021", v("t3.other_no_correction.total", 1.0, "t3.other_other.total", 2.0), 0, false},
+		{"other unknown layout", "t3_other_harmonised_total", "", v("t3.other.total", 4.0), 0, false},
+		{"litigation", "litigation_per_100_requests", "gov2021", v("t4.litigation_direct.total", 3.0, "t4.litigation_after_review.total", 1.0, "t3.new_received.total", 200.0), 2, true},
+		{"orgs", "requests_from_organisations", "gov2021", v("t3.new_received.commercial", 5.0, "t3.new_received.research", 0.0,
+			"t3.new_received.social_welfare", 1.0, "t3.new_received.legal_service", 2.0, "t3.new_received.other_org", 0.0), 8, true},
+		{"denied", "share_denied", "gov2019", v("t3.total_processed.total", 16.0, "t3.denied_state_secret.total", 1.0, "t3.denied_law_prohibited.total", 0.0,
+			"t3.denied_three_safeties.total", 0.0, "t3.denied_third_party.total", 1.0, "t3.denied_internal_affairs.total", 0.0,
+			"t3.denied_process_info.total", 2.0, "t3.denied_enforcement_file.total", 0.0, "t3.denied_inquiry.total", 0.0), 0.25, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x, found := byName[tc.ind]
+			if !found {
+				t.Fatalf("no indicator %s", tc.ind)
+			}
+			got, ok := x.eval(tc.vals, tc.layout)
+			if ok != tc.ok || ok && math.Abs(got-tc.want) > 1e-12 {
+				t.Errorf("%s = %v, %v; want %v, %v", tc.ind, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seedStore(t, db, 1)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		opts Options
+	}{
+		{"no format", context.Background(), Options{Dir: filepath.Join(dir, "a")}},
+		{"out is a file", context.Background(), Options{Dir: blocker, CSV: true}},
+		{"cancelled", ctx, Options{Dir: filepath.Join(dir, "c"), CSV: true, Parquet: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Run(tc.ctx, st, tc.opts); err == nil {
+				t.Fatal("no error")
+			}
+			if files, _ := filepath.Glob(filepath.Join(tc.opts.Dir, "*")); len(files) != 0 && tc.opts.Dir != blocker {
+				t.Errorf("files left after failure: %v", files)
+			}
+		})
+	}
+}
