@@ -120,7 +120,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	partition := fs.String("partition", "", "`year`: write Parquet tables hive-partitioned by report year")
 	years := fs.String("years", "", "report `years`: 2022 or 2019-2024")
 	codes := fs.String("codes", "", "jurisdiction code `prefixes`, comma-separated: 37,3706")
-	level := fs.String("level", "", "jurisdiction `level` (province, prefecture, county, township)")
+	level := fs.String("level", "", "jurisdiction `level` (province, prefecture, county)")
 	agencyType := fs.String("agency-type", "", "agency `type` (government, department, township, development_zone, other)")
 	passing := fs.Bool("passing-only", false, "only reports none of whose identity checks failed")
 	fs.Usage = func() {
@@ -164,11 +164,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usage(err.Error())
 	}
 	opts.Filter.Level, opts.Filter.AgencyType, opts.Filter.PassingOnly = *level, *agencyType, *passing
-	// TODO(issue 5): set opts.Places to a resolver over internal/jurisdiction when it lands.
-	if len(opts.Filter.Codes) > 0 || opts.Filter.Level != "" || opts.Filter.AgencyType != "" {
-		slog.Warn("export: jurisdictions are not resolved yet (internal/jurisdiction pending): " +
-			"--codes, --level and --agency-type match no report")
-	}
 	// Opening a missing path would create an empty database: refuse instead.
 	if _, err := os.Stat(*db); err != nil {
 		slog.Error("export: cannot open the database", "db", *db, "err", err)

@@ -194,6 +194,10 @@ func TestExportExitCodes(t *testing.T) {
 		{"missing db", []string{"--db", filepath.Join(dir, "none.db"), "--out", dir}, exitFatal},
 		{"out is a file", []string{"--db", db, "--out", blocker}, exitFatal},
 		{"help", []string{"-h"}, exitOK},
+		{"bad format", []string{"--db", db, "--out", dir, "--format", "xlsx"}, exitUsage},
+		{"bad partition", []string{"--db", db, "--out", dir, "--partition", "month"}, exitUsage},
+		{"bad years", []string{"--db", db, "--out", dir, "--years", "2024-2019"}, exitUsage},
+		{"bad codes", []string{"--db", db, "--out", dir, "--codes", "37,烟台"}, exitUsage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,5 +209,84 @@ func TestExportExitCodes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
 		t.Error("export created a missing database")
+	}
+}
+
+func TestExportParquetPartitionedExcel(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seed(t, db)
+	out := filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	args := []string{"--db", db, "--out", out, "--format", "csv,parquet", "--partition", "year", "--excel", "--years", "2020-2024"}
+	if code := run(args, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, p := range []string{"cells/year=2022/part-0.parquet", "panel/year=2022/part-0.parquet", "reports/year=2022/part-0.parquet",
+		"checks/year=2022/part-0.parquet", "cells.csv", "codebook.csv", "codebook.md", "datapackage.json"} {
+		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	// The report without a year is outside --years 2020-2024.
+	if _, err := os.Stat(filepath.Join(out, "cells", "year=__HIVE_DEFAULT_PARTITION__")); !os.IsNotExist(err) {
+		t.Errorf("unknown-year partition written despite --years: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "reports.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+		t.Error("--excel: reports.csv has no byte-order mark")
+	}
+	if n := bytes.Count(b, []byte("\n")); n != 2 {
+		t.Errorf("reports.csv has %d lines, want header + 1 report", n)
+	}
+	if !strings.Contains(stdout.String(), "1 reports") || strings.Contains(stderr.String(), "export reports") {
+		t.Errorf("stdout %q stderr %q (no progress bar when stderr is not a terminal)", stdout.String(), stderr.String())
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	years := []struct {
+		in       string
+		from, to int
+		err      bool
+	}{
+		{"", 0, 0, false}, {"2022", 2022, 2022, false}, {"2019-2024", 2019, 2024, false}, {"2019-", 2019, 0, false},
+		{"-2020", 0, 2020, false}, {"2024-2019", 0, 0, true}, {"22", 0, 0, true}, {"x", 0, 0, true}, {"-", 0, 0, true},
+	}
+	for _, tc := range years {
+		from, to, err := parseYears(tc.in)
+		if from != tc.from || to != tc.to || (err != nil) != tc.err {
+			t.Errorf("parseYears(%q) = %d, %d, %v", tc.in, from, to, err)
+		}
+	}
+	formats := []struct {
+		in           string
+		csv, parquet bool
+		err          bool
+	}{
+		{"csv", true, false, false}, {"parquet", false, true, false}, {"csv,parquet", true, true, false},
+		{"CSV, Parquet", true, true, false}, {"xlsx", false, false, true}, {"", false, false, true},
+	}
+	for _, tc := range formats {
+		c, p, err := parseFormats(tc.in)
+		if c != tc.csv || p != tc.parquet || (err != nil) != tc.err {
+			t.Errorf("parseFormats(%q) = %v, %v, %v", tc.in, c, p, err)
+		}
+	}
+	codes := []struct {
+		in   string
+		want string
+		err  bool
+	}{
+		{"", "", false}, {"37", "37", false}, {"37, 3706", "37|3706", false}, {"37,", "", true}, {"烟台", "", true},
+	}
+	for _, tc := range codes {
+		got, err := parseCodes(tc.in)
+		if strings.Join(got, "|") != tc.want || (err != nil) != tc.err {
+			t.Errorf("parseCodes(%q) = %v, %v", tc.in, got, err)
+		}
 	}
 }

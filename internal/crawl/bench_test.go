@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func BenchmarkCrawl(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("OGIREPORTS_BENCH_HOSTS")); err == nil && v > 0 {
 		hosts = v
 	}
-	delay := 500 * time.Millisecond
+	delay := 300 * time.Millisecond
 	if v, err := time.ParseDuration(os.Getenv("OGIREPORTS_BENCH_DELAY")); err == nil && v > 0 {
 		delay = v
 	}
@@ -78,7 +79,9 @@ func BenchmarkCrawl(b *testing.B) {
 		cfg.Delay, cfg.Jitter, cfg.Proxy = delay, 0.05, env.proxy
 		cfg.MaxConns = 2 * hosts
 		f := fetch.New(cfg, fetch.WithArchive(a), fetch.WithHostStore(state), fetch.WithRecorder(rec), fetch.WithLogger(quietLog()))
-		c := New(Config{Hosts: hosts}, f, state, a, &docs{}, quietLog())
+		var nDocs atomic.Int64
+		discard := ProcessorFunc(func(context.Context, Document) (Outcome, error) { nDocs.Add(1); return Outcome{}, nil })
+		c := New(Config{Hosts: hosts}, f, state, a, discard, quietLog())
 		b.ResetTimer()
 		start := time.Now()
 		sum, err := c.Run(context.Background(), env.sites)
@@ -101,6 +104,7 @@ func BenchmarkCrawl(b *testing.B) {
 		b.ReportMetric(peakRSS(), "peak_MB")
 		b.ReportMetric(float64(total), "pages")
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "pages/s")
+		b.ReportMetric(float64(nDocs.Load()), "docs")
 		b.Logf("%d hosts, delay %v: ideal %v, actual %v; %s", hosts, delay, ideal.Round(time.Millisecond), elapsed.Round(time.Millisecond), sum)
 		st.Close()
 		f.Close()

@@ -116,12 +116,13 @@ func col(name string, t Type, nullable bool, zh, en, def string) Column {
 func placeColumns() []Column {
 	return []Column{
 		col("jurisdiction_code", String, true, "行政区划代码", "jurisdiction code",
-			"GB/T 2260 code of the report's jurisdiction (text: keep leading digits as printed); blank when not resolved."),
+			"6-digit GB/T 2260 code of the report's jurisdiction (000000 = central government), parsed from the agency name "+
+				"by internal/jurisdiction with the 网站标识码 as a check; text, never a number; blank when the name is ambiguous or matches nothing."),
 		col("province", String, true, "省级", "province", "Province-level division name; blank when not resolved."),
 		col("city", String, true, "地级", "prefecture", "Prefecture-level division name; blank when not resolved or not applicable."),
 		col("county", String, true, "县级", "county", "County-level division name; blank when not resolved or not applicable."),
-		col("level", String, true, "层级", "level", "Administrative level of the jurisdiction (province, prefecture, county, township); blank when not resolved."),
-		col("agency_type", String, true, "机关类型", "agency type", "government, department, township/street, development zone or other; blank when not resolved."),
+		col("level", String, true, "层级", "level", "Level of the jurisdiction_code division (province, prefecture, county); blank when not resolved."),
+		col("agency_type", String, true, "机关类型", "agency type", "Agency type parsed from the name: government, department, township (乡镇街道), development_zone or other."),
 	}
 }
 
@@ -184,6 +185,8 @@ func ReportsTable() *Table {
 		col("agency_source", String, false, "机关来源", "agency source", "Where the agency name was read (title, 发布机构 field, signature)."),
 		col("year_source", String, false, "年度来源", "year source", "Where the report year was read (title, body)."),
 		col("site_id_code", String, true, "网站标识码", "site id code", "The page's 网站标识码 (SiteIDCode meta), text; blank when absent."),
+		col("agency_normalized", String, true, "机关名称（规范）", "agency, normalised", "The agency name cleaned of spaces, brackets, year and report words (internal/jurisdiction)."),
+		col("jurisdiction_confidence", Double, true, "区划置信度", "jurisdiction confidence", "Confidence 0-1 of jurisdiction_code; blank when not resolved."),
 		col("checks_passed", Int64, false, "通过核验数", "checks passed", "Number of identity checks that passed."),
 		col("cells", Int64, false, "单元格数", "cells", "Number of stored cells."),
 		col("cells_blank", Int64, false, "空白单元格数", "blank cells", "Number of stored cells left blank by the report."),

@@ -201,8 +201,12 @@ func TestParquetDuckDB(t *testing.T) {
 		if m["value_text"] != c.ValueText || m["document_sha256"] != c.DocumentSHA256 || duckNum(m["year"]) != yearStr(c.Year) {
 			t.Errorf("%d %s: %v, store %+v", id, c.Key, m, c)
 		}
-		if m["jurisdiction_code"] != nil {
-			t.Errorf("jurisdiction_code %v: want NULL until resolved", m["jurisdiction_code"])
+		wantCode := any(nil)
+		if pl := agencyPlaces[c.Agency]; pl.Code != "" {
+			wantCode = pl.Code
+		}
+		if m["jurisdiction_code"] != wantCode {
+			t.Errorf("%s jurisdiction_code %v, want %v", c.Agency, m["jurisdiction_code"], wantCode)
 		}
 		wantConf := ""
 		if c.Confidence != 0 {

@@ -38,6 +38,11 @@ type Filter struct {
 // Place is what the export knows about a report's jurisdiction and agency.
 type Place struct {
 	Code, Province, City, County, Level, AgencyType string
+	// AgencyNormalized is the cleaned agency name.
+	AgencyNormalized string
+	// Confidence of the code, valid when HasConfidence.
+	Confidence    float64
+	HasConfidence bool
 }
 
 // PlaceResolver finds the jurisdiction of a report.
@@ -45,12 +50,8 @@ type PlaceResolver interface {
 	Place(r *store.ReportRow) Place
 }
 
-// NoPlaces resolves nothing: every jurisdiction column is blank.
-//
-// TODO(issue 5): replace by a resolver over internal/jurisdiction (Lookup(code),
-// ParseAgency(name)) once that package lands; until then jurisdiction_code, province, city,
-// county, level and agency_type are blank and the --codes, --level and --agency-type filters
-// match no report.
+// NoPlaces resolves nothing: every jurisdiction column is blank and the --codes, --level and
+// --agency-type filters match no report. Run uses JurisdictionPlaces when Options.Places is nil.
 type NoPlaces struct{}
 
 // Place returns the zero Place.
@@ -68,7 +69,7 @@ type Options struct {
 	// DIR/<table>/year=<Y>/part-0.parquet instead of DIR/<table>.parquet.
 	PartitionYear bool
 	Filter        Filter
-	// Places resolves jurisdictions; nil means NoPlaces.
+	// Places resolves jurisdictions; nil means NewJurisdictionPlaces().
 	Places PlaceResolver
 	// Progress, when set, is called after each report with the number of reports done.
 	Progress func(done int64)
@@ -134,7 +135,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err e
 	}
 	places := opts.Places
 	if places == nil {
-		places = NoPlaces{}
+		places = NewJurisdictionPlaces()
 	}
 	tables := Tables()
 	outs := make(map[string]*tableOut, len(tables))
@@ -282,6 +283,13 @@ type builder struct {
 	values      cells.Values
 	nonIntegral int64
 	col         map[string]map[string]int
+	ci          cellIdx
+}
+
+// cellIdx are the column positions of the cells table (its hot path avoids name lookups).
+type cellIdx struct {
+	reportID, source, agency, year, table, row, col, key, value, valueText, flags, confidence,
+	sha, layout, unit, page int
 }
 
 func newBuilder(outs map[string]*tableOut) *builder {
@@ -300,6 +308,11 @@ func newBuilder(outs map[string]*tableOut) *builder {
 		b.panelCol[k.Key] = b.col["panel"][PanelColumn(k.Key)]
 	}
 	b.indStart = b.col["panel"][b.ind[0].Name]
+	c := b.col["cells"]
+	b.ci = cellIdx{reportID: c["report_id"], source: c["source"], agency: c["agency"], year: c["year"],
+		table: c["table"], row: c["row"], col: c["col"], key: c["key"], value: c["value"],
+		valueText: c["value_text"], flags: c["flags"], confidence: c["confidence"],
+		sha: c["document_sha256"], layout: c["layout"], unit: c["unit"], page: c["page"]}
 	return b
 }
 
@@ -352,6 +365,12 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	b.set(o, "agency_source", Str(r.AgencySource))
 	b.set(o, "year_source", Str(r.YearSource))
 	b.set(o, "site_id_code", OptStr(r.SiteIDCode))
+	b.set(o, "agency_normalized", OptStr(p.AgencyNormalized))
+	conf := Null
+	if p.HasConfidence {
+		conf = Val{F: p.Confidence}
+	}
+	b.set(o, "jurisdiction_confidence", conf)
 	b.set(o, "checks_passed", Int(int64(r.ChecksPassed)))
 	b.set(o, "cells", Int(int64(len(rb.Cells))))
 	b.set(o, "cells_blank", Int(blank))
@@ -371,30 +390,31 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	pn.reset()
 	clear(b.values)
 	o = b.cells
+	ci := &b.ci
+	o.reset()
+	o.row[ci.reportID] = Int(r.ID)
+	o.row[ci.source] = Str(r.Source)
+	o.row[ci.agency] = Str(r.Agency)
+	o.row[ci.year] = OptInt(int64(r.Year))
+	o.row[ci.sha] = Str(r.DocumentSHA256)
+	b.setPlace(o, p, true)
 	for _, c := range rb.Cells {
 		t, row, colKey, _ := cells.SplitKey(c.Key)
-		o.reset()
-		b.set(o, "report_id", Int(r.ID))
-		b.set(o, "source", Str(r.Source))
-		b.set(o, "agency", Str(r.Agency))
-		b.set(o, "year", OptInt(int64(r.Year)))
-		b.set(o, "table", Str(string(t)))
-		b.set(o, "row", Str(row))
-		b.set(o, "col", Str(colKey))
-		b.set(o, "key", Str(c.Key))
-		b.set(o, "value", Num(c.Value))
-		b.set(o, "value_text", Str(c.ValueText))
-		b.set(o, "flags", Str(joinList(c.Flags)))
+		o.row[ci.table] = Str(string(t))
+		o.row[ci.row] = Str(row)
+		o.row[ci.col] = Str(colKey)
+		o.row[ci.key] = Str(c.Key)
+		o.row[ci.value] = Num(c.Value)
+		o.row[ci.valueText] = Str(c.ValueText)
+		o.row[ci.flags] = Str(joinList(c.Flags))
 		conf := Null
 		if c.Confidence != 0 {
 			conf = Val{F: c.Confidence}
 		}
-		b.set(o, "confidence", conf)
-		b.set(o, "document_sha256", Str(r.DocumentSHA256))
-		b.setPlace(o, p, true)
-		b.set(o, "layout", OptStr(layouts[t]))
-		b.set(o, "unit", Str(b.unit[c.Key]))
-		b.set(o, "page", OptInt(int64(c.Page)))
+		o.row[ci.confidence] = conf
+		o.row[ci.layout] = OptStr(layouts[t])
+		o.row[ci.unit] = Str(b.unit[c.Key])
+		o.row[ci.page] = OptInt(int64(c.Page))
 		if err := o.emit(); err != nil {
 			return err
 		}

@@ -159,6 +159,11 @@ func TestCSVRoundTrip(t *testing.T) {
 			r["document_sha256"] != c.DocumentSHA256 || r["layout"] == "" && id != w.edgeID {
 			t.Errorf("cell fields %v", r)
 		}
+		pl := agencyPlaces[c.Agency]
+		if r["jurisdiction_code"] != pl.Code || r["province"] != pl.Province || r["city"] != pl.City ||
+			r["county"] != pl.County || r["level"] != pl.Level || r["agency_type"] != pl.AgencyType {
+			t.Errorf("%s: jurisdiction columns %v, want %+v", c.Agency, r, pl)
+		}
 		if (r["unit"] == "10k_yuan") != cells.IsMoney(col) {
 			t.Errorf("%s unit %q", c.Key, r["unit"])
 		}
@@ -204,6 +209,10 @@ func TestCSVRoundTrip(t *testing.T) {
 			r["checks_not_assessable"] != strconv.Itoa(s.ChecksNotAssessable) || r["layout_t3"] != s.LayoutT3 ||
 			r["published"] != s.Published || r["cells"] != strconv.Itoa(len(w.cells[id])) {
 			t.Errorf("report %d: %v, store %+v", id, r, s)
+		}
+		if pl := agencyPlaces[s.Agency]; r["jurisdiction_code"] != pl.Code || r["agency_type"] != pl.AgencyType ||
+			(pl.Code == "") != (r["jurisdiction_confidence"] == "") {
+			t.Errorf("report %d jurisdiction: %v", id, r)
 		}
 		if id == w.edgeID {
 			if r["title"] != "'=某局年度报告" || r["flags"] != `'-flag;x,"quoted"` || r["notes"] != "'+note" ||
@@ -360,8 +369,18 @@ func TestFilters(t *testing.T) {
 		{"year 2024", Filter{YearFrom: 2024, YearTo: 2024}, func(r store.ReportRow) bool { return r.Year == 2024 }},
 		{"from 2023", Filter{YearFrom: 2023}, func(r store.ReportRow) bool { return r.Year >= 2023 }},
 		{"passing only", Filter{PassingOnly: true}, func(r store.ReportRow) bool { return r.ChecksFailed == 0 }},
-		{"codes (unresolved: none)", Filter{Codes: []string{"37"}}, func(store.ReportRow) bool { return false }},
-		{"level (unresolved: none)", Filter{Level: "county"}, func(store.ReportRow) bool { return false }},
+		{"codes 37", Filter{Codes: []string{"37"}}, func(r store.ReportRow) bool { return r.Agency != "@某局" }},
+		{"codes 3706", Filter{Codes: []string{"3706"}}, func(r store.ReportRow) bool { return strings.HasPrefix(r.Agency, "烟台") }},
+		{"codes 370102,370202", Filter{Codes: []string{"370102", "370202"}}, func(r store.ReportRow) bool {
+			return r.Agency == "济南市历下区教育和体育局" || r.Agency == "青岛市市南区八大关街道办事处"
+		}},
+		{"codes 44 (none)", Filter{Codes: []string{"44"}}, func(store.ReportRow) bool { return false }},
+		{"level county", Filter{Level: "county"}, func(r store.ReportRow) bool { return agencyPlaces[r.Agency].Level == "county" }},
+		{"agency type government", Filter{AgencyType: "government"}, func(r store.ReportRow) bool { return strings.HasSuffix(r.Agency, "区人民政府") }},
+		{"county governments 2021-2022 passing", Filter{YearFrom: 2021, YearTo: 2022, Level: "county", AgencyType: "government", PassingOnly: true},
+			func(r store.ReportRow) bool {
+				return r.Year >= 2021 && r.Year <= 2022 && strings.HasSuffix(r.Agency, "区人民政府") && r.ChecksFailed == 0
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -512,9 +531,57 @@ func TestRunErrors(t *testing.T) {
 			if _, err := Run(tc.ctx, st, tc.opts); err == nil {
 				t.Fatal("no error")
 			}
-			if files, _ := filepath.Glob(filepath.Join(tc.opts.Dir, "*")); len(files) != 0 && tc.opts.Dir != blocker {
-				t.Errorf("files left after failure: %v", files)
+			files, _ := filepath.Glob(filepath.Join(tc.opts.Dir, "*"))
+			hidden, _ := filepath.Glob(filepath.Join(tc.opts.Dir, ".*"))
+			if len(files)+len(hidden) != 0 && tc.opts.Dir != blocker {
+				t.Errorf("files left after failure: %v %v", files, hidden)
 			}
 		})
+	}
+}
+
+func TestRepartitionRemovesStaleYears(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seedStore(t, db, 12)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	out := filepath.Join(dir, "out")
+	for _, f := range []Filter{{}, {YearFrom: 2023}} {
+		if _, err := Run(context.Background(), st, Options{Dir: out, Parquet: true, PartitionYear: true, Filter: f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := filepath.Glob(filepath.Join(out, "*", "year=*"))
+	var names []string
+	for _, g := range got {
+		rel, _ := filepath.Rel(out, g)
+		names = append(names, filepath.ToSlash(rel))
+	}
+	want := "cells/year=2023 cells/year=2024 checks/year=2023 checks/year=2024 panel/year=2023 panel/year=2024 reports/year=2023 reports/year=2024"
+	if strings.Join(names, " ") != want {
+		t.Errorf("partitions after re-export: %v, want %s", names, want)
+	}
+}
+
+func TestREADMEListsColumns(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range []*Table{CellsTable(), ReportsTable(), ChecksTable()} {
+		for _, c := range tb.Columns {
+			if !strings.Contains(string(b), c.Name) {
+				t.Errorf("README.md does not list %s.%s", tb.Name, c.Name)
+			}
+		}
+	}
+	for _, x := range indicators() {
+		if !strings.Contains(string(b), x.Name) && !strings.HasPrefix(x.Name, "t3_other_harmonised_") {
+			t.Errorf("README.md does not list indicator %s", x.Name)
+		}
 	}
 }

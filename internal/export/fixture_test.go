@@ -16,6 +16,17 @@ import (
 
 func fp(v float64) *float64 { return &v }
 
+// agencyPlaces are the jurisdictions of the fixture agencies (GB/T 2260), written out by hand.
+var agencyPlaces = map[string]Place{
+	"烟台市牟平区人民政府":     {Code: "370612", Province: "山东省", City: "烟台市", County: "牟平区", Level: "county", AgencyType: "government"},
+	"烟台市芝罘区人民政府":     {Code: "370602", Province: "山东省", City: "烟台市", County: "芝罘区", Level: "county", AgencyType: "government"},
+	"济南市历下区教育和体育局":   {Code: "370102", Province: "山东省", City: "济南市", County: "历下区", Level: "county", AgencyType: "department"},
+	"青岛市市南区八大关街道办事处": {Code: "370202", Province: "山东省", City: "青岛市", County: "市南区", Level: "county", AgencyType: "township"},
+	"烟台经济技术开发区管理委员会": {Code: "370600", Province: "山东省", City: "烟台市", Level: "prefecture", AgencyType: "development_zone"},
+	"山东省人民政府办公厅":     {Code: "370000", Province: "山东省", Level: "province", AgencyType: "department"},
+	"@某局":            {AgencyType: "department"},
+}
+
 var agencies = []string{"烟台市牟平区人民政府", "烟台市芝罘区人民政府", "济南市历下区教育和体育局",
 	"青岛市市南区八大关街道办事处", "烟台经济技术开发区管理委员会", "山东省人民政府办公厅"}
 
@@ -36,7 +47,7 @@ func genReport(rng *rand.Rand, i int) *normalize.Report {
 	sort.Strings(keys)
 	r := &normalize.Report{Title: v.Title(), Agency: agency, AgencySource: "title", Year: year,
 		YearSource: "title", Published: v.Published,
-		Layouts: map[cells.Table]cells.Layout{cells.T2: v.LayoutT2, cells.T3: v.LayoutT3, cells.T4: v.LayoutT3},
+		Layouts:          map[cells.Table]cells.Layout{cells.T2: v.LayoutT2, cells.T3: v.LayoutT3, cells.T4: v.LayoutT3},
 		ExtractorVersion: normalize.Version}
 	vals := cells.Values{}
 	for _, k := range keys {

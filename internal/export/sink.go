@@ -231,8 +231,18 @@ func (c *csvWriter) files(table string) []File {
 
 // ---- Parquet ----
 
-// RowGroupRows bounds the rows buffered per Parquet row group (and so the writer's memory).
-const RowGroupRows = 128 * 1024
+// RowGroupValues bounds the values (rows × columns) buffered per Parquet row group, and so the
+// writer's memory: about 90,000 rows of the cells file, 7,000 rows of the wide panel.
+const RowGroupValues = 2 << 20
+
+// rowGroupRows is the row-group size of a table of ncols columns (at least 4,096 rows).
+func rowGroupRows(ncols int) int64 {
+	return int64(max(4096, RowGroupValues/max(ncols, 1)))
+}
+
+// PageBytes is the target size of a Parquet page: the writer holds one page buffer per
+// column, and the panel has about 260 columns.
+const PageBytes = 32 * 1024
 
 // orderedGroup is a Parquet group node that keeps its fields in declaration order
 // (parquet.Group sorts them by name, which would scramble the column order of the files).
@@ -299,9 +309,11 @@ func parquetSchema(t *Table) *parquet.Schema {
 }
 
 // parquetWriter writes one Parquet file. Rows are batched and flushed to the writer, which
-// cuts a row group every RowGroupRows rows, so memory stays bounded.
+// cuts a row group every rowGroupRows rows, so memory stays bounded.
 type parquetWriter struct {
 	t     *Table
+	kinds []Type
+	nulls []bool
 	af    *atomicFile
 	buf   *bufio.Writer
 	w     *parquet.Writer
@@ -320,21 +332,26 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 	buf := bufio.NewWriterSize(af.f, 1<<16)
 	w := parquet.NewWriter(buf, parquetSchema(t),
 		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(RowGroupRows),
+		parquet.MaxRowsPerRowGroup(rowGroupRows(len(t.Columns))),
 		parquet.DictionaryMaxBytes(4<<20),
+		parquet.PageBufferSize(PageBytes),
 		parquet.CreatedBy("ogireports export", "", ""),
 	)
 	p := &parquetWriter{t: t, af: af, buf: buf, w: w, batch: make([]parquet.Row, parquetBatch)}
 	for i := range p.batch {
 		p.batch[i] = make(parquet.Row, len(t.Columns))
 	}
+	for _, c := range t.Columns {
+		p.kinds = append(p.kinds, c.Type)
+		p.nulls = append(p.nulls, c.Nullable)
+	}
 	return p, nil
 }
 
 func (p *parquetWriter) write(row []Val) error {
 	r := p.batch[p.n]
-	for i, c := range p.t.Columns {
-		r[i] = parquetValue(c, row[i], i)
+	for i, v := range row {
+		r[i] = parquetValue(p.kinds[i], p.nulls[i], v, i)
 	}
 	p.n++
 	p.rows++
@@ -357,9 +374,9 @@ func (p *parquetWriter) flush() error {
 
 // parquetValue converts v for column c at index i. A nullable column has definition level 1
 // for a value and 0 for NULL, so 0 stays 0 and blank stays NULL.
-func parquetValue(c Column, v Val, i int) parquet.Value {
+func parquetValue(typ Type, nullable bool, v Val, i int) parquet.Value {
 	if v.Null {
-		if !c.Nullable {
+		if !nullable {
 			// A required column never receives a blank; write its zero rather than corrupt
 			// the file (the columns' builders only produce Null for nullable columns).
 			v = Val{}
@@ -368,7 +385,7 @@ func parquetValue(c Column, v Val, i int) parquet.Value {
 		}
 	}
 	var pv parquet.Value
-	switch c.Type {
+	switch typ {
 	case Int64:
 		pv = parquet.Int64Value(v.I)
 	case Int32, Date:
@@ -379,7 +396,7 @@ func parquetValue(c Column, v Val, i int) parquet.Value {
 		pv = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(v.S), len(v.S)))
 	}
 	def := 0
-	if c.Nullable {
+	if nullable {
 		def = 1
 	}
 	return pv.Level(0, def, i)

@@ -133,6 +133,9 @@ func formatValue(v float64, unit string) string {
 	if unit == "percent" {
 		return strconv.FormatFloat(v, 'f', percentDecimals, 64) + "%"
 	}
+	if unit == "per100" {
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
 	if v == math.Trunc(v) {
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}

@@ -101,7 +101,7 @@ func TestSiteInChromium(t *testing.T) {
 			dom := chromium(t, bin, fileURL(index, frag), "--dump-dom")
 			_, want := agenciesWithValue(facts, year, ind)
 			for a := range want {
-				if v.city != "" && ParsePlace(a).City != v.city || !strings.Contains(a, v.q) {
+				if !strings.HasPrefix(a, v.city) || !strings.Contains(a, v.q) {
 					delete(want, a)
 				}
 			}
@@ -125,7 +125,9 @@ func TestSiteInChromium(t *testing.T) {
 			if st := reStatus.FindAllStringSubmatch(dom, -1); len(st) != len(bars) {
 				t.Errorf("%d check statuses beside %d bars", len(st), len(bars))
 			}
-			chromium(t, bin, fileURL(index, frag), "--screenshot="+filepath.Join(shots, "overview-"+v.name+".png"), "--window-size=1200,1000", "--hide-scrollbars")
+			if v.name == "default" || v.city != "" {
+				chromium(t, bin, fileURL(index, frag), "--screenshot="+filepath.Join(shots, "overview-"+v.name+".png"), "--window-size=1200,1000", "--hide-scrollbars")
+			}
 		})
 	}
 	// The broken report (first agency, 2022) shows ✗ beside its bar.

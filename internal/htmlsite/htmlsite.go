@@ -42,12 +42,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 var levelLabels = map[Level]string{
 	LevelProvince: "省级 province", LevelCity: "市级 city", LevelCounty: "县级 county",
-	LevelTownship: "乡级 township", LevelOther: "其他 other",
+	LevelTownship: "乡级 township", LevelCentral: "中央 central", LevelOther: "其他 other",
 }
 
 var typeLabels = map[AgencyType]string{
 	TypeGovernment: "人民政府 government", TypeTownship: "乡镇街道 township / subdistrict",
-	TypeDepartment: "政府部门 department", TypeOther: "其他 other",
+	TypeDepartment: "政府部门 department", TypeDevelopmentZone: "开发区 development zone", TypeOther: "其他 other",
 }
 
 // Options steer Write. The zero value is usable.
@@ -57,8 +57,9 @@ type Options struct {
 	// ArchiveDir is the content-addressed archive root (fetch.Archive.Dir, e.g. data/archive).
 	// When set, a report whose document is found there (DIR/ab/cdef…) links to that copy.
 	ArchiveDir string
-	// Locate places an agency (province, city, county, level, type); ParsePlace when nil.
-	Locate func(agency string) Place
+	// Locate places an agency (province, city, county, level, type) from its name and the
+	// SiteIDCode of its first report; LocateAgency when nil.
+	Locate func(agency, siteIDCode string) Place
 	// Now stamps the pages; time.Now when nil.
 	Now func() time.Time
 	// Log receives progress; slog.Default() when nil.
@@ -92,7 +93,7 @@ type agencyAcc struct {
 // report, not its cells. Agency pages left over from an earlier run in dir are removed.
 func Write(ctx context.Context, st *store.Store, dir string, opts Options) error {
 	if opts.Locate == nil {
-		opts.Locate = ParsePlace
+		opts.Locate = LocateAgency
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -130,7 +131,7 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 		name := strings.TrimSpace(r.Agency)
 		a := agencies[name]
 		if a == nil {
-			a = &agencyAcc{Name: name, File: agencyFile(name), Place: opts.Locate(name)}
+			a = &agencyAcc{Name: name, File: agencyFile(name), Place: opts.Locate(name, r.SiteIDCode)}
 			agencies[name] = a
 		}
 		clear(values)
@@ -145,7 +146,7 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 		}
 		sum := reportSum{ID: r.ID, Year: r.Year, Title: r.Title, Published: r.Published,
 			Failed: r.ChecksFailed, Passed: r.ChecksPassed, NotAss: r.ChecksNotAssessable,
-			Filled: filled, Vals: ComputeIndicators(values)}
+			Filled: filled, Vals: ComputeIndicators(values, cells.Layout(r.LayoutT3))}
 		a.Reports = append(a.Reports, sum)
 		return writeFragment(tmp, b, cellMap, opts.ArchiveDir, absAg)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -57,27 +58,69 @@ func TestComputeIndicators(t *testing.T) {
 	for i, ind := range Indicators {
 		idx[ind.ID] = i
 	}
+	if len(Indicators) < 10 {
+		t.Fatalf("only %d indicators", len(Indicators))
+	}
+	t3 := func(kv ...any) cells.Values {
+		v := cells.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i+1] == nil {
+				v[kv[i].(string)] = nil
+			} else {
+				v[kv[i].(string)] = f(float64(kv[i+1].(int)))
+			}
+		}
+		return v
+	}
 	tests := []struct {
-		name string
-		v    cells.Values
-		id   string
-		want *float64
+		name   string
+		v      cells.Values
+		layout cells.Layout
+		id     string
+		want   *float64
 	}{
-		{"count", cells.Values{"t3.new_received.total": f(97)}, "requests_received", f(97)},
-		{"blank count", cells.Values{"t3.new_received.total": nil}, "requests_received", nil},
-		{"missing count", cells.Values{}, "requests_received", nil},
-		{"zero is zero", cells.Values{"t4.review.total": f(0)}, "review_total", f(0)},
-		{"share", cells.Values{"t3.granted.total": f(30), "t3.total_processed.total": f(120)}, "share_granted", f(25)},
-		{"share of zero processed", cells.Values{"t3.granted.total": f(0), "t3.total_processed.total": f(0)}, "share_granted", nil},
-		{"share with blank", cells.Values{"t3.granted.total": nil, "t3.total_processed.total": f(5)}, "share_granted", nil},
-		{"correction rate", cells.Values{"t4.review.corrected": f(3), "t4.review.upheld": f(0), "t4.review.other": f(1)}, "review_correction_rate", f(75)},
-		{"litigation sum", cells.Values{"t4.litigation_direct.total": f(10), "t4.litigation_after_review.total": f(2)}, "litigation_total", f(12)},
-		{"litigation sum with blank", cells.Values{"t4.litigation_direct.total": f(10), "t4.litigation_after_review.total": nil}, "litigation_total", nil},
+		{"count", t3("t3.new_received.total", 97), cells.Gov2021, "requests_received", f(97)},
+		{"blank count", t3("t3.new_received.total", nil), cells.Gov2021, "requests_received", nil},
+		{"missing count", cells.Values{}, cells.Gov2021, "requests_received", nil},
+		{"zero is zero", t3("t4.review.total", 0), cells.Gov2021, "review_total", f(0)},
+		{"share granted in percent", t3("t3.granted.total", 20, "t3.partly_granted.total", 10, "t3.total_processed.total", 120), cells.Gov2021, "share_granted", f(25)},
+		{"share of zero processed", t3("t3.granted.total", 0, "t3.partly_granted.total", 0, "t3.total_processed.total", 0), cells.Gov2021, "share_granted", nil},
+		{"share with blank", t3("t3.granted.total", nil, "t3.partly_granted.total", 1, "t3.total_processed.total", 5), cells.Gov2021, "share_granted", nil},
+		{"share of unknown t3 layout", t3("t3.granted.total", 1, "t3.partly_granted.total", 1, "t3.total_processed.total", 4), cells.Unknown, "share_granted", nil},
+		{"correction rate", t3("t4.review.corrected", 3, "t4.review.total", 4), cells.Gov2021, "review_correction_rate", f(75)},
+		{"litigation sum", t3("t4.litigation_direct.total", 10, "t4.litigation_after_review.total", 2), cells.Gov2021, "litigation_total", f(12)},
+		{"litigation sum with blank", t3("t4.litigation_direct.total", 10, "t4.litigation_after_review.total", nil), cells.Gov2021, "litigation_total", nil},
+		{"licensing", t3("t2.licensing.decisions", 30362), cells.Gov2019, "licensing_decisions", f(30362)},
 	}
 	for _, tt := range tests {
-		got := ComputeIndicators(tt.v)[idx[tt.id]]
-		if (got == nil) != (tt.want == nil) || got != nil && *got != *tt.want {
+		i, ok := idx[tt.id]
+		if !ok {
+			t.Errorf("%s: no indicator %s", tt.name, tt.id)
+			continue
+		}
+		got := ComputeIndicators(tt.v, tt.layout)[i]
+		if (got == nil) != (tt.want == nil) || got != nil && math.Abs(*got-*tt.want) > 1e-9 {
 			t.Errorf("%s: %s = %v, want %v", tt.name, tt.id, show(got), show(tt.want))
+		}
+	}
+}
+
+func TestLocateAgency(t *testing.T) {
+	tests := []struct {
+		name string
+		want Place
+	}{
+		{"烟台市牟平区人民政府", Place{Province: "山东省", City: "烟台市", County: "牟平区", Level: LevelCounty, Type: TypeGovernment}},
+		{"烟台市牟平区宁海街道办事处", Place{Province: "山东省", City: "烟台市", County: "牟平区", Township: "宁海街道", Level: LevelTownship, Type: TypeTownship}},
+		{"青岛市黄岛区教育和体育局", Place{Province: "山东省", City: "青岛市", County: "黄岛区", Level: LevelCounty, Type: TypeDepartment}},
+		{"重庆市江北区民政局", Place{Province: "重庆市", City: "重庆市", County: "江北区", Level: LevelCounty, Type: TypeDepartment}},
+		{"烟台市城市管理局", Place{Province: "山东省", City: "烟台市", Level: LevelCity, Type: TypeDepartment}},
+		{"北京市人民政府", Place{Province: "北京市", City: "北京市", Level: LevelProvince, Type: TypeGovernment}},
+		{"国务院办公厅", Place{Level: LevelCentral, Type: TypeDepartment}},
+	}
+	for _, tt := range tests {
+		if got := LocateAgency(tt.name, ""); got != tt.want {
+			t.Errorf("LocateAgency(%q) = %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
 }
@@ -170,6 +213,7 @@ type storeReport struct {
 	Cells  map[string]store.CellRow
 	Failed int
 	SHA    string
+	T3     cells.Layout
 }
 
 func readStore(t *testing.T, st *store.Store) []storeReport {
@@ -177,7 +221,7 @@ func readStore(t *testing.T, st *store.Store) []storeReport {
 	var out []storeReport
 	err := st.EachReportBundle(context.Background(), store.ExportFilter{}, func(b *store.ReportBundle) error {
 		r := storeReport{ID: b.Report.ID, Agency: b.Report.Agency, Year: b.Report.Year, Cells: map[string]store.CellRow{},
-			Failed: b.Report.ChecksFailed, SHA: b.Report.DocumentSHA256}
+			Failed: b.Report.ChecksFailed, SHA: b.Report.DocumentSHA256, T3: cells.Layout(b.Report.LayoutT3)}
 		for _, c := range b.Cells {
 			r.Cells[c.Key] = c
 		}
@@ -373,7 +417,7 @@ func agenciesWithValue(facts []storeReport, year int, indID string) (n int, valu
 		for k, c := range r.Cells {
 			v[k] = c.Value
 		}
-		if x := Indicators[i].compute(v); x != nil {
+		if x := ComputeIndicators(v, r.T3)[i]; x != nil {
 			values[r.Agency] = *x
 		}
 	}
@@ -386,7 +430,7 @@ func TestEscaping(t *testing.T) {
 	dir := t.TempDir()
 	evil := `</script><script>alert("x")</script>区人民政府`
 	list := []*agencyAcc{{Name: evil, File: agencyFile(evil), Place: ParsePlace(evil),
-		Reports: []reportSum{{ID: 1, Year: 2022, Title: evil, Passed: 1, Vals: ComputeIndicators(cells.Values{"t3.new_received.total": f(5)})}}}}
+		Reports: []reportSum{{ID: 1, Year: 2022, Title: evil, Passed: 1, Vals: ComputeIndicators(cells.Values{"t3.new_received.total": f(5)}, cells.Gov2021)}}}}
 	if err := writeData(filepath.Join(dir, "data.js"), list, "now"); err != nil {
 		t.Fatal(err)
 	}
@@ -416,5 +460,27 @@ func TestEscaping(t *testing.T) {
 	}
 	if !strings.Contains(string(frag), "&lt;b&gt;7&lt;/b&gt;") {
 		t.Errorf("printed text not kept (escaped) in the table")
+	}
+}
+
+// TestWriteEmptyStore writes a valid (empty) site from an empty store.
+func TestWriteEmptyStore(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := Write(context.Background(), st, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile(filepath.Join(dir, "data.js"))
+	if err != nil || !strings.Contains(string(js), `"agencies":[]`) || !strings.Contains(string(js), `"rows":[]`) {
+		t.Errorf("data.js of an empty store: %s %v", js, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Write(ctx, buildStore(t, t.TempDir()), filepath.Join(t.TempDir(), "x"), Options{}); err == nil {
+		t.Errorf("Write with a cancelled context succeeded")
 	}
 }

@@ -3,7 +3,69 @@ package htmlsite
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ogireports/ogireports/internal/jurisdiction"
 )
+
+// LocateAgency places an agency with internal/jurisdiction: the division its name (and the
+// site's SiteIDCode) resolves to, with the names of its province, prefecture-level city and
+// county-level unit; a municipality (北京市 …) is its own city. A name that does not resolve, or
+// resolves ambiguously, falls back to ParsePlace.
+func LocateAgency(agency, siteIDCode string) Place {
+	name := ParsePlace(agency)
+	a := jurisdiction.ParseAgency(agency, "", siteIDCode)
+	if a.Code == jurisdiction.CentralCode {
+		return Place{Level: LevelCentral, Type: agencyType(a.Type)}
+	}
+	if a.Code == "" || a.Ambiguous {
+		return name
+	}
+	p := Place{Type: agencyType(a.Type)}
+	for code, depth := a.Code, 0; code != "" && depth < 4; depth++ {
+		d, ok := jurisdiction.Lookup(code)
+		if !ok {
+			return name
+		}
+		switch d.Level {
+		case jurisdiction.LevelProvince:
+			p.Province = d.Name
+		case jurisdiction.LevelPrefecture:
+			p.City = d.Name
+		case jurisdiction.LevelCounty:
+			p.County = d.Name
+		}
+		code = d.ParentCode
+	}
+	if p.City == "" && municipalities[p.Province] {
+		p.City = p.Province
+	}
+	switch {
+	case p.Type == TypeTownship:
+		p.Level, p.Township = LevelTownship, name.Township
+	case p.County != "":
+		p.Level = LevelCounty
+	case p.City != "" && !municipalities[p.City]:
+		p.Level = LevelCity
+	default:
+		p.Level = LevelProvince
+	}
+	return p
+}
+
+// agencyType maps a jurisdiction.Type* to an AgencyType.
+func agencyType(t string) AgencyType {
+	switch t {
+	case jurisdiction.TypeGovernment:
+		return TypeGovernment
+	case jurisdiction.TypeDepartment:
+		return TypeDepartment
+	case jurisdiction.TypeTownship:
+		return TypeTownship
+	case jurisdiction.TypeDevelopmentZone:
+		return TypeDevelopmentZone
+	}
+	return TypeOther
+}
 
 // Level is the administrative level of an agency's jurisdiction.
 type Level string
@@ -14,7 +76,9 @@ const (
 	LevelCity     Level = "city"
 	LevelCounty   Level = "county"
 	LevelTownship Level = "township"
-	LevelOther    Level = "other"
+	// LevelCentral is 国务院 and its departments.
+	LevelCentral Level = "central"
+	LevelOther   Level = "other"
 )
 
 // AgencyType is the kind of agency that published a report.
@@ -28,6 +92,8 @@ const (
 	TypeTownship AgencyType = "township"
 	// TypeDepartment is a department (局, 委员会, 办公室 …) of a government.
 	TypeDepartment AgencyType = "department"
+	// TypeDevelopmentZone is the 管委会 of a development zone.
+	TypeDevelopmentZone AgencyType = "development_zone"
 	// TypeOther is anything else.
 	TypeOther AgencyType = "other"
 )
@@ -65,9 +131,9 @@ var (
 // 市) and a township (…街道, …镇, …乡), then the level is the deepest unit found and the type
 // comes from the name's ending (人民政府, 街道办事处, a department otherwise).
 //
-// Names rarely print their province, so Province is often "": Options.Locate lets a caller
-// plug a resolver backed by the GB/T 2260 table.
-// TODO(jurisdiction): default to jurisdiction.Lookup once internal/jurisdiction has Go code.
+// Names rarely print their province, so Province is often "": LocateAgency, backed by the
+// GB/T 2260 table of internal/jurisdiction, is the default and uses ParsePlace only as a
+// fallback (and for the township, which has no code).
 func ParsePlace(agency string) Place {
 	var p Place
 	rest := strings.TrimSpace(agency)

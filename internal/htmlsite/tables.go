@@ -40,19 +40,16 @@ type cellView struct {
 	Key, Text string
 	// Blank is true when the cell is blank (NULL value); Missing when no cell was stored.
 	Blank, Missing bool
-	// Title explains the cell (key, flags) on hover.
+	// Title explains the cell on hover: its flags ("" when it has none).
 	Title string
 }
 
 func cellOf(cs map[string]store.CellRow, key string) cellView {
 	c, ok := cs[key]
 	if !ok {
-		return cellView{Key: key, Missing: true, Title: key + " (not recorded)"}
+		return cellView{Key: key, Missing: true, Title: "not recorded"}
 	}
-	title := key
-	if len(c.Flags) > 0 {
-		title += " [" + strings.Join(c.Flags, ", ") + "]"
-	}
+	title := strings.Join(c.Flags, ", ")
 	return cellView{Key: key, Text: c.ValueText, Blank: c.Value == nil, Title: title}
 }
 

@@ -1140,7 +1140,12 @@ func flatT4(toks []flatTok) *extract.Table {
 		}
 		if w := flatT4Who(t.core); w != "" {
 			if _, ok := whoText[w]; !ok {
-				whoText[w] = t.text
+				// The row label without a group label printed on its line (行政诉讼).
+				txt := strings.TrimLeft(strings.TrimPrefix(t.text, "行政诉讼"), " \u3000")
+				if txt == "" {
+					txt = t.text
+				}
+				whoText[w] = txt
 				whoOrder = append(whoOrder, w)
 			}
 			if len(run) == 5 {

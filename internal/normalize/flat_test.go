@@ -597,3 +597,176 @@ func FuzzTablesFromText(f *testing.F) {
 		YearFromTitle(text)
 	})
 }
+
+// t3Blanks renders a t3 section one cell per line, double-spaced, with the official geometry's
+// empty corner cell before the header and blank cells (blank(i, j) true) printed as blank.
+func t3Blanks(spec cells.Spec, blankLine string, blank func(i, j int) bool) string {
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s + "\n\n") }
+	line("三、收到和处理政府信息公开申请情况")
+	line(blankLine) // the empty corner cell (rowspan 3, colspan 3)
+	for _, h := range []string{"申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"} {
+		line(h)
+	}
+	group := ""
+	for i, r := range spec.Rows {
+		if r.Group != "" && r.Group != group {
+			line(r.Group)
+			group = r.Group
+		}
+		line(r.Label)
+		for j := range cells.T3Cols {
+			if blank(i, j) {
+				line(blankLine)
+			} else {
+				line(t3Value(i, j))
+			}
+		}
+	}
+	line("四、政府信息公开行政复议、行政诉讼情况")
+	line("五、存在的主要问题及改进情况")
+	return b.String()
+}
+
+// TestTablesFromTextBlankLines reads blank cells printed as a line of U+00A0 or, in
+// double-spaced text, as three empty lines, through extract.Text: each blank keeps its
+// position, the header's empty corner cell is dropped.
+func TestTablesFromTextBlankLines(t *testing.T) {
+	blank := func(i, j int) bool {
+		return i == 0 && j == 0 || // a row starting with a blank
+			i == 1 || // a row all blank
+			i == 3 && (j == 2 || j == 6) // inner and last cells
+	}
+	for _, tt := range []struct{ name, blankLine string }{
+		{"nbsp line", "\u00a0"},
+		{"ideographic space line", "\u3000\u3000"},
+		{"three empty lines", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := extract.Text([]byte("某区2022年政府信息公开工作年度报告\n\n" + t3Blanks(cells.T3Gov2021, tt.blankLine, blank)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t3 := findTable(TablesFromText(doc), "本年新收")
+			if t3 == nil {
+				t.Fatal("no t3")
+			}
+			if !slices.Equal(t3.Flags, []string{FlagFromText}) {
+				t.Errorf("flags %v, want only %s", t3.Flags, FlagFromText)
+			}
+			g := gridTexts(t3)
+			if len(g) != 2+len(cells.T3Gov2021.Rows) {
+				t.Fatalf("%d rows:\n%s", len(g), t3.Text())
+			}
+			for i, r := range cells.T3Gov2021.Rows {
+				var want []string
+				for j := range cells.T3Cols {
+					if blank(i, j) {
+						want = append(want, "")
+					} else {
+						want = append(want, t3Value(i, j))
+					}
+				}
+				if row := g[2+i]; Fold(row[1]) != Fold(r.Label) || !slices.Equal(row[2:], want) {
+					t.Errorf("row %q %q, want %q %q", row[1], row[2:], r.Label, want)
+				}
+			}
+		})
+	}
+}
+
+// TestTablesFromTextTabBlanks reads empty cells of tab-separated rows: at the end of a row (kept
+// by extract.Text), inside it, and a header's empty corner cells, which are not values.
+func TestTablesFromTextTabBlanks(t *testing.T) {
+	text := "某区2022年政府信息公开工作年度报告\n" +
+		"三、收到和处理政府信息公开申请情况\n" +
+		"\t申请人情况\n\t自然人\t法人或其他组织\t\t总计\n\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n" +
+		"一、本年新收政府信息公开申请数量\t3\t0\t1\t0\t0\t0\t\n" +
+		"二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\n" +
+		"三、本年度办理结果\n" +
+		"（一）予以公开\t1\t0\t\t0\t0\t0\t1\n" +
+		"四、政府信息公开行政复议、行政诉讼情况\n" +
+		"\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n" +
+		"行政复议\t0\t0\t2\t4\t\n" +
+		"行政诉讼 未经复议直接起诉\t0\t0\t0\t3\t3\n" +
+		"复议后起诉\t0\t2\t0\t0\t\n" +
+		"五、存在的主要问题及改进情况\n"
+	doc, err := extract.Text([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := TablesFromText(doc)
+	t3, t4 := findTable(ts, "本年新收"), findTable(ts, "结果维持")
+	if t3 == nil || t4 == nil {
+		t.Fatalf("tables %d", len(ts))
+	}
+	for _, tb := range []*extract.Table{t3, t4} {
+		if !slices.Equal(tb.Flags, []string{FlagFromText}) {
+			t.Errorf("flags %v, want only %s:\n%s", tb.Flags, FlagFromText, tb.Text())
+		}
+	}
+	want := map[string][]string{
+		"一、本年新收政府信息公开申请数量": {"3", "0", "1", "0", "0", "0", ""},
+		"二、上年结转政府信息公开申请数量": {"", "0", "0", "0", "0", "0", "0"},
+		"（一）予以公开":          {"1", "0", "", "0", "0", "0", "1"},
+		"行政复议":             {"0", "0", "2", "4", ""},
+		"未经复议直接起诉":         {"0", "0", "0", "3", "3"},
+		"复议后起诉":            {"0", "2", "0", "0", ""},
+	}
+	rows := dataRows(t3)
+	for k, v := range dataRows(t4) {
+		rows[k] = v
+	}
+	for label, vals := range want {
+		if r, ok := rows[Fold(label)]; !ok || !slices.Equal(r[2:], vals) {
+			t.Errorf("row %s = %q, want %q", label, r, vals)
+		}
+	}
+}
+
+// TestTablesFromTextT4Blanks reads the one-row t4 (15 values under a three-level header) with
+// blank totals printed as blank lines, and a header printed again after the t3 rows of a
+// split table, whose empty corner cell must not extend the last row.
+func TestTablesFromTextT4Blanks(t *testing.T) {
+	var b strings.Builder
+	line := func(s ...string) {
+		for _, x := range s {
+			b.WriteString(x + "\n\n")
+		}
+	}
+	line("某区2022年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", "\u00a0", "申请人情况", "自然人", "法人或其他组织", "总计",
+		"商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+	line("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1")
+	line("二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0")
+	line("\u00a0", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+	line("三、本年度办理结果", "（一）予以公开", "1", "0", "0", "0", "0", "0", "1")
+	line("四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+		"未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+	b.WriteString("0\n\n3\n\n0\n\n4\n\n\n\n\n1\n\n0\n\n0\n\n0\n\n\n\n\n0\n\n0\n\n0\n\n0\n\n\u00a0\n\n")
+	line("五、存在的主要问题及改进情况")
+	doc, err := extract.Text([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := TablesFromText(doc)
+	t3, t4 := findTable(ts, "本年新收"), findTable(ts, "结果维持")
+	if t3 == nil || t4 == nil {
+		t.Fatalf("tables %d", len(ts))
+	}
+	if !slices.Equal(t3.Flags, []string{FlagFromText}) {
+		t.Errorf("t3 flags %v, want only %s:\n%s", t3.Flags, FlagFromText, t3.Text())
+	}
+	if r := dataRows(t3)[Fold("二、上年结转政府信息公开申请数量")]; !slices.Equal(r[2:], []string{"0", "0", "0", "0", "0", "0", "0"}) {
+		t.Errorf("t3 carried-forward row %q", r)
+	}
+	rows := dataRows(t4)
+	for label, vals := range map[string][]string{
+		"行政复议":     {"0", "3", "0", "4", ""},
+		"未经复议直接起诉": {"1", "0", "0", "0", ""},
+		"复议后起诉":    {"0", "0", "0", "0", ""},
+	} {
+		if r := rows[Fold(label)]; !slices.Equal(r[2:], vals) {
+			t.Errorf("t4 row %s = %q, want %q", label, r, vals)
+		}
+	}
+}

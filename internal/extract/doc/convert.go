@@ -27,6 +27,17 @@ var filters = map[string]string{
 	"odt":  "odt:writer8",
 }
 
+// infilters forces LibreOffice's import filter by input extension: HTML as a Writer document
+// (Writer/Web cannot export DOC), and Word only for DOC/WPS, so that a damaged file fails instead
+// of being imported as plain text by LibreOffice's fallback detection.
+var infilters = map[string]string{
+	"html": "HTML (StarWriter)",
+	"htm":  "HTML (StarWriter)",
+	"doc":  "MS Word 97",
+	"wps":  "MS Word 97",
+	"rtf":  "Rich Text Format",
+}
+
 // profiles is the pool of idle LibreOffice user profiles; slots bounds concurrent soffice runs.
 var (
 	profiles = make(chan string, 64)
@@ -75,8 +86,8 @@ func Convert(ctx context.Context, data []byte, inExt, format string, timeout tim
 	}
 	args := []string{"--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
 		"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: prof}).String()}
-	if inExt == "html" || inExt == "htm" {
-		args = append(args, "--infilter=HTML (StarWriter)")
+	if f, ok := infilters[strings.ToLower(inExt)]; ok {
+		args = append(args, "--infilter="+f)
 	}
 	args = append(args, "--convert-to", filter, "--outdir", outDir, in)
 	stdout, err := runCmd(ctx, timeout, bin, args...)
@@ -87,7 +98,7 @@ func Convert(ctx context.Context, data []byte, inExt, format string, timeout tim
 			releaseProfile(prof)
 			return b, nil
 		}
-		err = fmt.Errorf("no output (soffice said %q): %w", strings.TrimSpace(string(stdout)), err)
+		err = fmt.Errorf("soffice wrote no output: the file is damaged or not in the input format (soffice said %q): %w", strings.TrimSpace(string(stdout)), err)
 	}
 	discardProfile(prof)
 	return nil, fmt.Errorf("libreoffice convert %s to %s: %w", inExt, format, err)

@@ -17,28 +17,47 @@ import (
 	"github.com/ogireports/ogireports/internal/testutil"
 )
 
-// sampleDOCs converts the first n variants to DOC with LibreOffice (skipping without it).
+// docCache holds the LibreOffice DOC rendering of each variant of reportgen.Variants(1), by
+// index, shared by the tests of this package (each conversion takes about a second).
+var docCache sync.Map
+
+// variantDOC returns the DOC rendering of variant i (converted on first use).
+func variantDOC(t *testing.T, vs []reportgen.Variant, i int) ([]byte, error) {
+	if b, ok := docCache.Load(i); ok {
+		return b.([]byte), nil
+	}
+	b, err := vs[i].ViaLibreOffice("doc")
+	if err != nil {
+		return nil, err
+	}
+	docCache.Store(i, b)
+	return b, nil
+}
+
+// sampleDOCs returns the first n variants and their DOC renderings (skipping without soffice).
 func sampleDOCs(t *testing.T, n int) ([]reportgen.Variant, [][]byte) {
 	t.Helper()
 	testutil.NeedTool(t, "soffice", "libreoffice-writer-nogui")
-	vs := reportgen.Variants(1)[:n]
-	out := make([][]byte, len(vs))
+	vs := reportgen.Variants(1)
+	out := make([][]byte, n)
 	var wg sync.WaitGroup
-	errs := make([]error, len(vs))
-	for i, v := range vs {
-		wg.Go(func() { out[i], errs[i] = v.ViaLibreOffice("doc") })
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { out[i], errs[i] = variantDOC(t, vs, i) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	return vs, out
+	return vs[:n], out
 }
 
 func TestBrokenInputs(t *testing.T) {
 	random := make([]byte, 64<<10)
 	rand.Read(random)
 	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, random...)
+	// An OLE header and a WordDocument directory name, in random bytes: looks like a DOC.
+	word := append(append(append([]byte{}, ole...), []byte("W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00")...), random[:4096]...)
 	tests := []struct {
 		name    string
 		data    []byte
@@ -48,9 +67,10 @@ func TestBrokenInputs(t *testing.T) {
 		{"empty", nil, nil, extract.ErrEmpty},
 		{"random bytes", random, nil, doc.ErrNotDOC},
 		{"zip (a DOCX named .doc)", []byte("PK\x03\x04rest"), nil, doc.ErrNotDOC},
-		{"OLE header then random bytes, LibreOffice", ole, []string{"soffice"}, doc.ErrConvert},
-		{"OLE header then random bytes, antiword", ole, []string{"antiword"}, doc.ErrConvert},
-		{"OLE header then random bytes, catdoc", ole, []string{"catdoc"}, doc.ErrConvert},
+		{"OLE header then random bytes", ole, nil, doc.ErrNotDOC},
+		{"damaged DOC, LibreOffice", word, []string{"soffice"}, doc.ErrConvert},
+		{"damaged DOC, antiword", word, []string{"antiword"}, doc.ErrConvert},
+		{"damaged DOC, catdoc", word, []string{"catdoc"}, doc.ErrConvert},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,24 +107,29 @@ func TestAvailable(t *testing.T) {
 }
 
 // TestConverters reads the same DOC files with each converter: LibreOffice keeps the tables
-// (TableBlocks, no flag), antiword and catdoc give text only (flagged converted_text), and the
-// text path's cell accuracy through normalize's flattened-text reader is reported.
+// (TableBlocks, no flag, every cell exact), catdoc and antiword give text only (flagged
+// converted_text), and the text path's cell accuracy through normalize's flattened-text
+// reader is reported and held to a floor.
 func TestConverters(t *testing.T) {
-	vs, docs := sampleDOCs(t, 20)
+	vs, docs := sampleDOCs(t, 12)
 	tests := []struct {
 		conv      string
 		wantTable bool
 		wantFlag  bool
+		// minPct is the floor of exact truth cells (the text tools lose text of table 三:
+		// measured on 20 documents: 87% for catdoc, 21% for antiword).
+		minPct float64
 	}{
-		{doc.ConverterSoffice, true, false},
-		{doc.ConverterAntiword, false, true},
-		{doc.ConverterCatdoc, false, true},
+		{doc.ConverterSoffice, true, false, 100},
+		{doc.ConverterCatdoc, false, true, 80},
+		{doc.ConverterAntiword, false, true, 15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.conv, func(t *testing.T) {
 			testutil.NeedTool(t, tt.conv, tt.conv)
-			exact, total, reports := 0, 0, 0
+			exact, wrong, total, reports := 0, 0, 0, 0
 			for i, v := range vs {
+				total += len(v.Keys())
 				d, err := doc.ExtractWith(context.Background(), docs[i], doc.Options{Converters: []string{tt.conv}})
 				if err != nil {
 					t.Fatalf("%s: %v", v.ID, err)
@@ -125,28 +150,26 @@ func TestConverters(t *testing.T) {
 				if flagged != tt.wantFlag {
 					t.Errorf("%s: flags %v", v.ID, d.Flags)
 				}
-				text := d.PlainText()
-				wants := []string{v.Agency, "信息内容", "本年新收政府信息公开申请数量", "行政复议"}
-				if tt.conv == doc.ConverterAntiword {
-					wants = wants[:2] // antiword loses most of table 三 (vertical merges)
-				}
-				for _, want := range wants {
-					if !strings.Contains(text, want) {
-						t.Errorf("%s: text lacks %q", v.ID, want)
-					}
+				if text := d.PlainText(); !strings.Contains(text, v.Agency) || !strings.Contains(text, "政府信息公开") {
+					t.Errorf("%s: text lacks the agency or the subject", v.ID)
 				}
 				rep, err := normalize.Normalize(d)
 				if err != nil {
 					continue
 				}
 				reports++
-				_, e, n := diffTruth(v, rep)
-				exact, total = exact+e, total+n
+				p, e, _ := diffTruth(v, rep)
+				exact += e
+				for _, l := range p {
+					if strings.Contains(l, ": got ") && !strings.HasPrefix(l, "agency") && !strings.HasPrefix(l, "year") {
+						wrong++
+					}
+				}
 			}
-			total = max(total, 1)
-			t.Logf("%s: %d of %d documents normalised; %d of %d truth cells exact (%.1f%%)", tt.conv, reports, len(vs), exact, total, 100*float64(exact)/float64(total))
-			if tt.wantTable && exact != total {
-				t.Errorf("LibreOffice path: %d of %d cells exact, want all", exact, total)
+			t.Logf("%s: %d of %d documents normalised; %d of %d truth cells exact (%.1f%%), %d present but wrong",
+				tt.conv, reports, len(vs), exact, total, 100*float64(exact)/float64(total), wrong)
+			if pct := 100 * float64(exact) / float64(total); pct < tt.minPct {
+				t.Errorf("%.1f%% of the truth cells exact, want at least %.1f%%", pct, tt.minPct)
 			}
 		})
 	}
@@ -168,7 +191,7 @@ func TestTimeout(t *testing.T) {
 // TestConcurrentConversions runs conversions of different documents at once: each must get
 // its own output (a shared LibreOffice profile would silently lose one).
 func TestConcurrentConversions(t *testing.T) {
-	vs, docs := sampleDOCs(t, 6)
+	vs, docs := sampleDOCs(t, 4)
 	var wg sync.WaitGroup
 	errs := make([]error, len(vs))
 	for i, v := range vs {

@@ -5,8 +5,8 @@
   var D = window.OGI_DATA;
   if (!D) { return; }
   var SVGNS = 'http://www.w3.org/2000/svg';
-  var LEVELS = { province: '省级 province', city: '市级 city', county: '县级 county', township: '乡级 township', other: '其他 other' };
-  var TYPES = { government: '人民政府 government', township: '乡镇街道 township / subdistrict', department: '政府部门 department', other: '其他 other' };
+  var LEVELS = { central: '中央 central', province: '省级 province', city: '市级 city', county: '县级 county', township: '乡级 township', other: '其他 other' };
+  var TYPES = { government: '人民政府 government', township: '乡镇街道 township / subdistrict', department: '政府部门 department', development_zone: '开发区 development zone', other: '其他 other' };
   var ALL = '';
   var NV = 6; // index of the first indicator value in a row
   function $(id) { return document.getElementById(id); }
@@ -54,6 +54,7 @@
   }
   function fmt(v, unit) {
     if (unit === 'percent') { return v.toFixed(1) + '%'; }
+    if (unit === 'per100') { return v.toFixed(2); }
     return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
   }
   function placeMatch(a) {
