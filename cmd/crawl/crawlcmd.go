@@ -105,7 +105,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	archive := &fetch.Archive{Dir: filepath.Join(*dataDir, "archive")}
-	state := crawl.StoreState{St: st}
+	state := crawl.NewStoreState(st)
 	fcfg := fetch.DefaultConfig()
 	fcfg.UserAgent = fmt.Sprintf("ogireports/%s (+%s)", version, *contact)
 	fcfg.Delay, fcfg.Jitter, fcfg.Proxy, fcfg.IgnoreRobots = *delay, *jitter, proxyURL, *ignoreRobots

@@ -72,7 +72,7 @@ func BenchmarkCrawl(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		state := StoreState{St: st}
+		state := NewStoreState(st)
 		rec := &countingRecorder{next: state, n: map[string]int{}}
 		a := &fetch.Archive{Dir: b.TempDir()}
 		cfg := fetch.DefaultConfig()

@@ -470,18 +470,14 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 	for i := range children {
 		children[i].Site = sr.rec.Code
 	}
-	if len(children) > 0 {
-		if _, err := c.st.AddItems(ctx, children); err != nil {
-			log.Error("add items", "err", err)
-			sr.stop = err
-			return
-		}
-	}
 	it.State, it.Err = ItemDone, ""
 	if err != nil {
 		it.Err = err.Error()
 	}
-	c.saveItem(ctx, it)
+	if err := c.st.Complete(context.WithoutCancel(ctx), it, children); err != nil {
+		log.Error("complete item", "url", it.URL, "err", err)
+		sr.stop = err
+	}
 }
 
 // archived reports whether the archive still holds a digest.

@@ -174,6 +174,9 @@ func linkText(s *goquery.Selection) string {
 // parseDatastore reads Hanweb <datastore> records (inline in a list page or a dataproxy.jsp
 // answer) as links, and plans the dataproxy groups still to fetch.
 func (p *Page) parseDatastore(base *url.URL) {
+	if !strings.Contains(p.raw, "<record>") {
+		return
+	}
 	recs := recordRe.FindAllStringSubmatch(p.raw, -1)
 	if len(recs) == 0 {
 		return
@@ -272,15 +275,22 @@ func (p *Page) parseDatastore(base *url.URL) {
 // parseScripts plans the static pages announced by TRS createPageHTML / countPage, and reads
 // a gkmlpt SID.
 func (p *Page) parseScripts(base *url.URL) {
-	if m := sidRe.FindStringSubmatch(p.raw); m != nil && strings.Contains(p.URL.Path, "gkmlpt") {
-		p.SID = m[1]
+	if strings.Contains(p.URL.Path, "gkmlpt") {
+		if m := sidRe.FindStringSubmatch(p.raw); m != nil {
+			p.SID = m[1]
+		}
 	}
 	n, name, ext := 0, "index", strings.TrimPrefix(path.Ext(p.URL.Path), ".")
-	if m := createPageRe.FindStringSubmatch(p.raw); m != nil {
-		n, _ = strconv.Atoi(m[1])
-		name, ext = m[3], m[4]
-	} else if m := countPageRe.FindStringSubmatch(p.raw); m != nil {
-		n, _ = strconv.Atoi(m[1])
+	if i := strings.Index(p.raw, "createPageHTML("); i >= 0 {
+		if m := createPageRe.FindStringSubmatch(p.raw[i:]); m != nil {
+			n, _ = strconv.Atoi(m[1])
+			name, ext = m[3], m[4]
+		}
+	}
+	if i := strings.Index(p.raw, "countPage"); n == 0 && i >= 0 {
+		if m := countPageRe.FindStringSubmatch(p.raw[i:]); m != nil {
+			n, _ = strconv.Atoi(m[1])
+		}
 	}
 	if n <= 1 {
 		return

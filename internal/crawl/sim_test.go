@@ -176,7 +176,7 @@ func TestCrawlSimWeb(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	state := StoreState{St: st}
+	state := NewStoreState(st)
 	a := &fetch.Archive{Dir: t.TempDir()}
 	const delay = 30 * time.Millisecond
 	d := &docs{}

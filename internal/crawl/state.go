@@ -88,6 +88,8 @@ type State interface {
 	AddItems(ctx context.Context, items []Item) (added int, err error)
 	PendingItems(ctx context.Context, site string, limit int) ([]Item, error)
 	SaveItem(ctx context.Context, it Item) error
+	// Complete saves a worked item and adds the items it found, atomically.
+	Complete(ctx context.Context, it Item, found []Item) error
 	LastFetch(ctx context.Context, url string) (FetchInfo, bool, error)
 	MarkProcessed(ctx context.Context, url, sha string) error
 }
@@ -209,6 +211,14 @@ func (m *MemState) SaveItem(_ context.Context, it Item) error {
 		}
 	}
 	return nil
+}
+
+// Complete implements State.
+func (m *MemState) Complete(ctx context.Context, it Item, found []Item) error {
+	if _, err := m.AddItems(ctx, found); err != nil {
+		return err
+	}
+	return m.SaveItem(ctx, it)
 }
 
 // Items returns every frontier item of a site (tests).

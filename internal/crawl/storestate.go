@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"sync"
 
 	"github.com/ogireports/ogireports/internal/fetch"
 	"github.com/ogireports/ogireports/internal/store"
@@ -9,41 +10,70 @@ import (
 
 // StoreState is the State of a crawl kept in the SQLite store; it is also the fetcher's
 // HostStore and Recorder, so politeness state and the fetch log live in the same database.
+// Its writes are serialised by a Go mutex: hundreds of site goroutines queueing on SQLite's
+// own lock would sleep in its busy handler (milliseconds each) and cap the crawl's rate.
 type StoreState struct {
 	St *store.Store
+	mu *sync.Mutex
+}
+
+// NewStoreState returns the StoreState of st.
+func NewStoreState(st *store.Store) *StoreState {
+	return &StoreState{St: st, mu: &sync.Mutex{}}
+}
+
+func (s *StoreState) lock() func() {
+	s.mu.Lock()
+	return s.mu.Unlock
 }
 
 var (
-	_ State           = StoreState{}
-	_ fetch.HostStore = StoreState{}
-	_ fetch.Recorder  = StoreState{}
+	_ State           = (*StoreState)(nil)
+	_ fetch.HostStore = (*StoreState)(nil)
+	_ fetch.Recorder  = (*StoreState)(nil)
 )
 
+// Complete implements State.
+func (s *StoreState) Complete(ctx context.Context, it Item, found []Item) error {
+	defer s.lock()()
+	rows := make([]store.FrontierItem, len(found))
+	for i, f := range found {
+		rows[i] = toRow(f)
+	}
+	done := toRow(it)
+	_, err := s.St.CompleteFrontier(ctx, &done, rows)
+	return err
+}
+
 // BeginRun implements State.
-func (s StoreState) BeginRun(ctx context.Context) (int64, bool, error) {
+func (s *StoreState) BeginRun(ctx context.Context) (int64, bool, error) {
+	defer s.lock()()
 	return s.St.BeginCrawlRun(ctx)
 }
 
 // FinishRun implements State.
-func (s StoreState) FinishRun(ctx context.Context, run int64) error {
+func (s *StoreState) FinishRun(ctx context.Context, run int64) error {
+	defer s.lock()()
 	return s.St.FinishCrawlRun(ctx, run)
 }
 
 // LoadSite implements State.
-func (s StoreState) LoadSite(ctx context.Context, code string) (SiteRecord, bool, error) {
+func (s *StoreState) LoadSite(ctx context.Context, code string) (SiteRecord, bool, error) {
 	r, ok, err := s.St.CrawlSite(ctx, code)
 	return SiteRecord{Code: r.Code, Name: r.Name, URL: r.URL, Run: r.RunID, State: r.State, Reason: r.Reason,
 		ColumnURL: r.ColumnURL, Pages: r.Pages, Reports: r.Reports, UpdatedAt: r.UpdatedAt}, ok, err
 }
 
 // SaveSite implements State.
-func (s StoreState) SaveSite(ctx context.Context, r SiteRecord) error {
+func (s *StoreState) SaveSite(ctx context.Context, r SiteRecord) error {
+	defer s.lock()()
 	return s.St.SaveCrawlSite(ctx, store.CrawlSite{Code: r.Code, Name: r.Name, URL: r.URL, RunID: r.Run, State: r.State,
 		Reason: r.Reason, ColumnURL: r.ColumnURL, Pages: r.Pages, Reports: r.Reports, UpdatedAt: r.UpdatedAt})
 }
 
 // ResetFrontier implements State.
-func (s StoreState) ResetFrontier(ctx context.Context, site string) error {
+func (s *StoreState) ResetFrontier(ctx context.Context, site string) error {
+	defer s.lock()()
 	return s.St.ResetFrontier(ctx, site)
 }
 
@@ -53,7 +83,8 @@ func toRow(it Item) store.FrontierItem {
 }
 
 // AddItems implements State.
-func (s StoreState) AddItems(ctx context.Context, items []Item) (int, error) {
+func (s *StoreState) AddItems(ctx context.Context, items []Item) (int, error) {
+	defer s.lock()()
 	rows := make([]store.FrontierItem, len(items))
 	for i, it := range items {
 		rows[i] = toRow(it)
@@ -62,7 +93,7 @@ func (s StoreState) AddItems(ctx context.Context, items []Item) (int, error) {
 }
 
 // PendingItems implements State.
-func (s StoreState) PendingItems(ctx context.Context, site string, limit int) ([]Item, error) {
+func (s *StoreState) PendingItems(ctx context.Context, site string, limit int) ([]Item, error) {
 	rows, err := s.St.Frontier(ctx, site, ItemPending, limit)
 	if err != nil {
 		return nil, err
@@ -76,12 +107,13 @@ func (s StoreState) PendingItems(ctx context.Context, site string, limit int) ([
 }
 
 // SaveItem implements State.
-func (s StoreState) SaveItem(ctx context.Context, it Item) error {
+func (s *StoreState) SaveItem(ctx context.Context, it Item) error {
+	defer s.lock()()
 	return s.St.UpdateFrontier(ctx, toRow(it))
 }
 
 // LastFetch implements State.
-func (s StoreState) LastFetch(ctx context.Context, url string) (FetchInfo, bool, error) {
+func (s *StoreState) LastFetch(ctx context.Context, url string) (FetchInfo, bool, error) {
 	f, anyProc, ok, err := s.St.LastFetch(ctx, url)
 	if err != nil || !ok {
 		return FetchInfo{}, false, err
@@ -90,25 +122,28 @@ func (s StoreState) LastFetch(ctx context.Context, url string) (FetchInfo, bool,
 }
 
 // MarkProcessed implements State.
-func (s StoreState) MarkProcessed(ctx context.Context, url, sha string) error {
+func (s *StoreState) MarkProcessed(ctx context.Context, url, sha string) error {
+	defer s.lock()()
 	return s.St.MarkFetchProcessed(ctx, url, sha)
 }
 
 // LoadHost implements fetch.HostStore.
-func (s StoreState) LoadHost(ctx context.Context, host string) (fetch.HostState, bool, error) {
+func (s *StoreState) LoadHost(ctx context.Context, host string) (fetch.HostState, bool, error) {
 	h, ok, err := s.St.Host(ctx, host)
 	return fetch.HostState{Host: h.Host, Robots: h.Robots, RobotsStatus: h.RobotsStatus, RobotsExpires: h.RobotsExpires,
 		CrawlDelay: h.CrawlDelay, NextAllowed: h.NextAllowed, BlockedReason: h.BlockedReason}, ok, err
 }
 
 // SaveHost implements fetch.HostStore.
-func (s StoreState) SaveHost(ctx context.Context, h fetch.HostState) error {
+func (s *StoreState) SaveHost(ctx context.Context, h fetch.HostState) error {
+	defer s.lock()()
 	return s.St.SaveHost(ctx, store.HostRow{Host: h.Host, Robots: h.Robots, RobotsStatus: h.RobotsStatus, RobotsExpires: h.RobotsExpires,
 		CrawlDelay: h.CrawlDelay, NextAllowed: h.NextAllowed, BlockedReason: h.BlockedReason})
 }
 
 // RecordFetch implements fetch.Recorder.
-func (s StoreState) RecordFetch(ctx context.Context, r fetch.Record) error {
+func (s *StoreState) RecordFetch(ctx context.Context, r fetch.Record) error {
+	defer s.lock()()
 	return s.St.AddFetch(ctx, store.FetchRow{URL: r.URL, FinalURL: r.FinalURL, Method: r.Method, Kind: r.Kind.String(),
 		Status: r.Status, ContentType: r.ContentType, ETag: r.ETag, LastModified: r.LastModified, SHA256: r.SHA256,
 		Size: r.Size, Truncated: r.Truncated, FetchedAt: r.FetchedAt, Error: r.Err})

@@ -174,6 +174,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err e
 		}
 	}
 	b := newBuilder(outs)
+	if b.prior, err = priorValues(ctx, st); err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
 	var done int64
 	err = st.EachReportBundle(ctx, store.ExportFilter{YearFrom: opts.Filter.YearFrom, YearTo: opts.Filter.YearTo},
 		func(rb *store.ReportBundle) error {
@@ -274,16 +277,68 @@ func removeStalePartitions(dir string, written []File) error {
 // builder turns report bundles into rows of the four tables.
 type builder struct {
 	reports, cells, panel, checks *tableOut
-	// keyInfo maps a full key to its unit and panel column index.
+	// unit and panelCol map a full key to its unit and its panel column index.
 	unit     map[string]string
 	panelCol map[string]int
-	// integral marks panel columns of integer type.
-	ind         []indicator
-	indStart    int
+	// ind are the indicators, written from panel column indStart on.
+	ind      []indicator
+	indStart int
+	// values are the current report's cells, for the indicators.
 	values      cells.Values
 	nonIntegral int64
-	col         map[string]map[string]int
-	ci          cellIdx
+	// col maps table → column name → index; ci caches the cells table's.
+	col map[string]map[string]int
+	ci  cellIdx
+	// prior holds t3.new_received.total per agency and year, for the year-on-year change.
+	prior map[agencyYear]prior
+}
+
+// agencyYear identifies an agency's reports of one year.
+type agencyYear struct {
+	agency string
+	year   int
+}
+
+// prior is the value of an agency-year and the number of reports it has.
+type prior struct {
+	v *float64
+	n int
+}
+
+// yoyKey is the cell compared year on year.
+const yoyKey = "t3.new_received.total"
+
+// priorValues reads yoyKey of every report in the store: one small entry per agency-year
+// (memory grows with reports, not cells).
+func priorValues(ctx context.Context, st *store.Store) (map[agencyYear]prior, error) {
+	out := map[agencyYear]prior{}
+	err := st.EachKeyValue(ctx, store.ExportFilter{}, yoyKey, func(_ int64, agency string, year int, v *float64) error {
+		if year == 0 {
+			return nil
+		}
+		k := agencyYear{agency, year}
+		p := out[k]
+		p.v, p.n = v, p.n+1
+		out[k] = p
+		return nil
+	})
+	return out, err
+}
+
+// yoy is the year-on-year change of yoyKey for a report, if defined.
+func (b *builder) yoy(r *store.ReportRow) (float64, bool) {
+	if r.Year == 0 {
+		return 0, false
+	}
+	cur, ok := b.values.Get(yoyKey)
+	if !ok {
+		return 0, false
+	}
+	p := b.prior[agencyYear{r.Agency, r.Year - 1}]
+	if p.n != 1 || p.v == nil || *p.v == 0 {
+		return 0, false
+	}
+	return (cur - *p.v) / *p.v, true
 }
 
 // cellIdx are the column positions of the cells table (its hot path avoids name lookups).
@@ -451,6 +506,9 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 		} else {
 			pn.row[b.indStart+i] = Val{F: v}
 		}
+	}
+	if v, ok := b.yoy(r); ok {
+		b.set(pn, "new_received_yoy_change", Val{F: v})
 	}
 	if err := pn.emit(); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,7 +152,11 @@ func TestCSVRoundTrip(t *testing.T) {
 		if r["value"] != num(c.Value) {
 			t.Errorf("%d %s value %q, store %s", id, c.Key, r["value"], num(c.Value))
 		}
-		if id != w.edgeID && r["value_text"] != c.ValueText {
+		wantText := c.ValueText
+		if wantText != "" && strings.ContainsRune("=+-@\t\r", rune(wantText[0])) && !plainASCIINumber.MatchString(wantText) {
+			wantText = "'" + wantText
+		}
+		if id != w.edgeID && r["value_text"] != wantText {
 			t.Errorf("%d %s value_text %q, store %q", id, c.Key, r["value_text"], c.ValueText)
 		}
 		tb, row, col, _ := cells.SplitKey(c.Key)
@@ -299,6 +304,33 @@ func TestCSVRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// new_received_yoy_change: the same agency's previous year, when it has exactly one report.
+	yoyChecked := 0
+	for _, r := range panel {
+		id, _ := strconv.ParseInt(r["report_id"], 10, 64)
+		rep := w.reports[id]
+		want := ""
+		var prevIDs []int64
+		for pid, p := range w.reports {
+			if p.Agency == rep.Agency && rep.Year != 0 && p.Year == rep.Year-1 {
+				prevIDs = append(prevIDs, pid)
+			}
+		}
+		cur, okC := getf(w.cells[id], "t3.new_received.total")
+		if len(prevIDs) == 1 && okC {
+			if prev, okP := getf(w.cells[prevIDs[0]], "t3.new_received.total"); okP && prev != 0 {
+				want = strconv.FormatFloat((cur-prev)/prev, 'f', -1, 64)
+				yoyChecked++
+			}
+		}
+		if r["new_received_yoy_change"] != want {
+			t.Errorf("report %d (%s %d) new_received_yoy_change %q, want %q (previous reports %v)", id, rep.Agency, rep.Year,
+				r["new_received_yoy_change"], want, prevIDs)
+		}
+	}
+	if yoyChecked < 10 {
+		t.Errorf("year-on-year change defined for only %d reports", yoyChecked)
+	}
 	if checked < 20 {
 		t.Errorf("share_granted assessed on only %d reports", checked)
 	}
@@ -321,6 +353,9 @@ func TestCSVRoundTrip(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+// plainASCIINumber is a printed number that a spreadsheet cannot take for a formula.
+var plainASCIINumber = regexp.MustCompile(`^[+-]?[0-9.,]*$`)
 
 func yearStr(y int) string {
 	if y == 0 {
@@ -543,7 +578,7 @@ func TestRunErrors(t *testing.T) {
 func TestRepartitionRemovesStaleYears(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "x.db")
-	seedStore(t, db, 12)
+	seedStore(t, db, 36)
 	st, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)

@@ -30,11 +30,11 @@ var agencyPlaces = map[string]Place{
 var agencies = []string{"烟台市牟平区人民政府", "烟台市芝罘区人民政府", "济南市历下区教育和体育局",
 	"青岛市市南区八大关街道办事处", "烟台经济技术开发区管理委员会", "山东省人民政府办公厅"}
 
-// genReport builds the i-th synthetic report from reportgen's truth: years 2019-2024, both
-// layouts, identities checked as the extractor would (some variants break one).
+// genReport builds the i-th synthetic report from reportgen's truth: six agencies over
+// 2019-2024 (the same agency-year again from i = 37), both layouts, identities checked as the extractor would (some variants break one).
 func genReport(rng *rand.Rand, i int) *normalize.Report {
 	agency := agencies[i%len(agencies)]
-	year := 2019 + i%6
+	year := 2019 + (i/len(agencies))%6 // every agency over the years; pairs repeat after 36
 	opts := reportgen.Options{}
 	if i%17 == 5 {
 		opts.Break = cells.IDT3Balance

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -232,17 +233,20 @@ func (c *csvWriter) files(table string) []File {
 // ---- Parquet ----
 
 // RowGroupValues bounds the values (rows × columns) buffered per Parquet row group, and so the
-// writer's memory: about 90,000 rows of the cells file, 7,000 rows of the wide panel.
-const RowGroupValues = 2 << 20
+// writer's memory: about 47,000 rows of the cells file, 4,096 rows of the wide panel.
+const RowGroupValues = 1 << 20
 
 // rowGroupRows is the row-group size of a table of ncols columns (at least 4,096 rows).
 func rowGroupRows(ncols int) int64 {
 	return int64(max(4096, RowGroupValues/max(ncols, 1)))
 }
 
-// PageBytes is the target size of a Parquet page: the writer holds one page buffer per
-// column, and the panel has about 260 columns.
-const PageBytes = 32 * 1024
+// pageBytes is the target size of a Parquet page for a table of ncols columns: the writer holds
+// one page buffer per column (the panel has about 260 columns, times the years when
+// partitioned), so wide tables get small pages: 4 to 64 KiB, 512 KiB per file.
+func pageBytes(ncols int) int {
+	return min(64<<10, max(4<<10, (512<<10)/max(ncols, 1)))
+}
 
 // orderedGroup is a Parquet group node that keeps its fields in declaration order
 // (parquet.Group sorts them by name, which would scramble the column order of the files).
@@ -253,13 +257,22 @@ type namedNode struct {
 	name string
 }
 
+// Name is the column name.
 func (f *namedNode) Name() string { return f.name }
 
 // Value is unused: rows are written as parquet.Row values, never by reflection.
 func (f *namedNode) Value(base reflect.Value) reflect.Value { return reflect.Value{} }
 
-func (g orderedGroup) ID() int                     { return 0 }
-func (g orderedGroup) String() string              { return parquet.Group{}.String() }
+// The parquet.Node methods of orderedGroup: a required group of its fields, in order.
+
+func (g orderedGroup) ID() int { return 0 }
+func (g orderedGroup) String() string {
+	names := make([]string, len(g))
+	for i, f := range g {
+		names[i] = f.Name()
+	}
+	return "group(" + strings.Join(names, ", ") + ")"
+}
 func (g orderedGroup) Type() parquet.Type          { return parquet.Group{}.Type() }
 func (g orderedGroup) Optional() bool              { return false }
 func (g orderedGroup) Repeated() bool              { return false }
@@ -322,7 +335,9 @@ type parquetWriter struct {
 	rows  int64
 }
 
-const parquetBatch = 256
+// parquetBatch is the number of rows converted before they are handed to the writer: about
+// 4,096 values (16 rows of the panel, 186 of the cells file).
+func parquetBatch(ncols int) int { return max(8, 4096/max(ncols, 1)) }
 
 func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 	af, err := createAtomic(path)
@@ -333,11 +348,11 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 	w := parquet.NewWriter(buf, parquetSchema(t),
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows(len(t.Columns))),
-		parquet.DictionaryMaxBytes(4<<20),
-		parquet.PageBufferSize(PageBytes),
+		parquet.DictionaryMaxBytes(1<<20),
+		parquet.PageBufferSize(pageBytes(len(t.Columns))),
 		parquet.CreatedBy("ogireports export", "", ""),
 	)
-	p := &parquetWriter{t: t, af: af, buf: buf, w: w, batch: make([]parquet.Row, parquetBatch)}
+	p := &parquetWriter{t: t, af: af, buf: buf, w: w, batch: make([]parquet.Row, parquetBatch(len(t.Columns)))}
 	for i := range p.batch {
 		p.batch[i] = make(parquet.Row, len(t.Columns))
 	}

@@ -81,6 +81,8 @@ func FuzzText(f *testing.F) {
 		"\xff\xfe\x3f\x65\x9c",
 		"a\x00b\x00",
 		"发布时间:2023-01-17 10:40:09 来源：",
+		"\u00a0\n标题\n\n规章\n\n\u00a0\n\n\n\n1\n\n2\n\n3\n\n4\n\n5\n\n6\n\n7\n\n8\n\n9\n",
+		"标题\n  行政复议\t0\t\t2\t \n\t92\t\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -143,6 +143,21 @@ func TestTextMeta(t *testing.T) {
 	}
 }
 
+// TestTextMetaAcrossBlank reads a label and its value printed with a blank line between them in
+// double-spaced text.
+func TestTextMetaAcrossBlank(t *testing.T) {
+	d, err := Text([]byte("某区2022年政府信息公开工作年度报告\n\n发布机构\n\n\u00a0\n\n某区人民政府\n\n" + strings.Repeat("正文\n\n", 10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Meta["发布机构"] != "某区人民政府" {
+		t.Errorf("meta %v", d.Meta)
+	}
+	if d.Blocks[2].Text != "" {
+		t.Errorf("block 2 %q, want the blank", d.Blocks[2].Text)
+	}
+}
+
 func TestTextErrors(t *testing.T) {
 	for _, data := range [][]byte{nil, []byte(" \r\n\u3000\n")} {
 		if _, err := Text(data); !errors.Is(err, ErrEmpty) {

@@ -411,6 +411,10 @@ func (f *Fetcher) acquire(ctx context.Context, hostname string) (*host, error) {
 			if ok {
 				h.st = st
 				h.robots = parseRobots(st.RobotsStatus, st.Robots, f.cfg.RobotsAgent)
+				// The last request may have ended just before a restart (or a Forget).
+				if t := f.now().Add(f.gap(h)); t.After(h.st.NextAllowed) {
+					h.st.NextAllowed = t
+				}
 			}
 		}
 		h.loaded = true
@@ -482,12 +486,13 @@ func (f *Fetcher) gap(h *host) time.Duration {
 	return d
 }
 
-// after sets the host's next allowed time to at least t and persists the state.
-func (f *Fetcher) after(ctx context.Context, h *host, t time.Time) {
+// after sets the host's next allowed time to at least t. It is kept in memory only (a
+// write per request would cost more than it protects): a host state loaded from the store
+// starts one gap after the load instead, which keeps the delay across a restart.
+func (f *Fetcher) after(_ context.Context, h *host, t time.Time) {
 	if t.After(h.st.NextAllowed) {
 		h.st.NextAllowed = t
 	}
-	f.save(ctx, h)
 }
 
 func (f *Fetcher) save(ctx context.Context, h *host) {
@@ -541,6 +546,7 @@ func (f *Fetcher) ensureRobots(ctx context.Context, h *host, u *url.URL) error {
 	h.st.CrawlDelay = h.robots.crawlDelay
 	// The gap after the robots.txt request itself must honour the Crawl-delay it announced.
 	f.after(ctx, h, f.now().Add(f.gap(h)))
+	f.save(ctx, h)
 	return nil
 }
 

@@ -602,13 +602,20 @@ func TestHostStatePersists(t *testing.T) {
 	}
 	u, _ := url.Parse(srv.URL)
 	st := hs.m[u.Host]
-	if st.CrawlDelay != time.Second || st.RobotsStatus != 200 || !st.NextAllowed.After(time.Now()) {
+	if st.CrawlDelay != time.Second || st.RobotsStatus != 200 {
 		t.Fatalf("persisted state: %+v", st)
 	}
-	// A new fetcher (a restarted process) keeps robots and the next allowed time.
+	// A new fetcher (a restarted process) keeps robots and waits a gap before its first request.
 	f2 := New(cfg, WithHostStore(hs))
 	if _, err := f2.Fetch(context.Background(), Request{URL: srv.URL + "/no"}); !errors.Is(err, ErrDisallowed) {
 		t.Errorf("restarted fetcher: err = %v, want ErrDisallowed", err)
+	}
+	start := time.Now()
+	if _, err := f2.Fetch(context.Background(), Request{URL: srv.URL + "/a"}); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("restarted fetcher sent its first request after %v, Crawl-delay is 1s", waited)
 	}
 	n := 0
 	for _, p := range srv.paths() {

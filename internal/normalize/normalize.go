@@ -20,6 +20,8 @@ const (
 	ReportFlagRealigned    = "realigned"
 	ReportFlagSubtotalDrop = "subtotal_dropped"
 	ReportFlagChecksFailed = "checks_failed"
+	// ReportFlagNoValues marks a report whose tables were found but carry no number at all.
+	ReportFlagNoValues = "no_values"
 )
 
 // Check ids of the subtotal checks Normalize adds to those of cells.md.
@@ -112,6 +114,14 @@ func Normalize(doc *extract.Document) (*Report, error) {
 		rep.Notes = append(rep.Notes, found.t2.notes...)
 	} else {
 		rep.Flags = append(rep.Flags, ReportFlagT2Missing)
+	}
+	if !rep.hasValues() {
+		// An empty form: the format notices that publish the blank tables, or a template.
+		if meta.NotReportReason != "" {
+			return nil, fmt.Errorf("normalize %q: %s, and its tables are an empty form: %w",
+				meta.Title, meta.NotReportReason, ErrNotReport)
+		}
+		rep.Flags = append(rep.Flags, ReportFlagNoValues)
 	}
 	if rep.ChecksFailed() > 0 {
 		rep.Flags = append(rep.Flags, ReportFlagChecksFailed)
@@ -468,6 +478,16 @@ func (r *Report) addCells(spec cells.Spec, raw map[string]rawCell, units map[str
 		}
 		r.Cells = append(r.Cells, Cell{Key: k, Value: v, ValueText: rc.text, Flags: flags, Confidence: rc.conf, Page: rc.page})
 	}
+}
+
+// hasValues reports whether any cell of the report holds a number.
+func (r *Report) hasValues() bool {
+	for _, c := range r.Cells {
+		if c.Value != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // IsNotReport reports whether err says the document is not an annual OGI report.

@@ -3,6 +3,8 @@ package reconcile_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -257,19 +259,20 @@ func TestAcceptanceMultiYearCorpus(t *testing.T) {
 		write(t, filepath.Join(corpus, name), data)
 	}
 
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := store.Open(filepath.Join(dir, "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := pipeline.Import(ctx, st, []string{corpus}, nil); err != nil {
+	if _, err := pipeline.Import(ctx, st, []string{corpus}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	// one report is revised: same source, new bytes
 	revised := clone(truth[agencyYear{agencyGov, 2024}])
 	set(revised, "t2.licensing.decisions", val(revised, "t2.licensing.decisions")+100)
 	write(t, filepath.Join(corpus, fmt.Sprintf("a_portal/2024/%s.html", agencyGov)), revised.HTML())
-	sum, err := pipeline.Import(ctx, st, []string{corpus}, nil)
+	sum, err := pipeline.Import(ctx, st, []string{corpus}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +471,7 @@ func TestAcceptanceMultiYearCorpus(t *testing.T) {
 	}
 
 	// idempotent: a second run keeps ids and rows
-	again, err := reconcile.Run(ctx, st, reconcile.Options{Resolve: fakeResolver})
+	again, err := reconcile.Run(ctx, st, reconcile.Options{Resolve: fakeResolver, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,9 @@ type Agency struct {
 	// Code is the GB/T 2260 jurisdiction code, "" when the name matched no jurisdiction.
 	Code string
 	// Type is government, department, township, development_zone or other.
-	Type       string
+	Type string
+	// Confidence is in [0,1]; Ambiguous is true when several divisions fit equally, listed in
+	// Candidates.
 	Confidence float64
 	Ambiguous  bool
 	Candidates []string

@@ -108,8 +108,11 @@ func writeTable(b *strings.Builder, t *extract.Table, brLines bool) {
 	if ncols == 0 {
 		return
 	}
-	w := 9000 / ncols
-	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>`)
+	// Column widths in multiples of 144 twips (exactly 2.54 mm) and a fixed layout, so that
+	// every row's cell boundaries fall on the same grid lines in readers that work in metric
+	// units (LibreOffice otherwise adds 1-twip sliver columns from rounding).
+	w := max(144, 9000/ncols/144*144)
+	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders>`, w*ncols)
 	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
 		b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
 	}

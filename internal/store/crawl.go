@@ -232,7 +232,24 @@ func (s *Store) ResetFrontier(ctx context.Context, site string) error {
 // AddFrontier inserts items in one transaction, ignoring (site, url) pairs already present;
 // it returns how many were new.
 func (s *Store) AddFrontier(ctx context.Context, items []FrontierItem) (added int, err error) {
+	return s.CompleteFrontier(ctx, nil, items)
+}
+
+// CompleteFrontier saves a worked item (when done is non-nil) and inserts the items it found,
+// in one transaction, so a crash leaves either both or neither; it returns how many items
+// were new.
+func (s *Store) CompleteFrontier(ctx context.Context, done *FrontierItem, items []FrontierItem) (added int, err error) {
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		added = 0
+		if done != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE frontier SET state = ?, attempts = ?, next_try = ?, err = ? WHERE site = ? AND url = ?`,
+				done.State, done.Attempts, optTime(done.NextTry), done.Err, done.Site, done.URL); err != nil {
+				return err
+			}
+		}
+		if len(items) == 0 {
+			return nil
+		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO frontier(site, url, kind, depth, title, referer, scope, state, attempts, next_try, err)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {

@@ -215,3 +215,40 @@ func (s *Store) CountReports(ctx context.Context, f ExportFilter) (int64, error)
 	}
 	return n, nil
 }
+
+// EachKeyValue calls fn once per report matching f with the report's agency, year and value
+// of cell key (nil when the cell is blank or absent). The order is unspecified. Exports use it
+// to compare a report with the same agency's other years.
+func (s *Store) EachKeyValue(ctx context.Context, f ExportFilter, key string,
+	fn func(reportID int64, agency string, year int, value *float64) error) error {
+	w, args := f.where("r.id")
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.agency, r.year, c.value FROM reports r
+		LEFT JOIN cells c ON c.report_id = r.id AND c.key = ?`+w, append([]any{key}, args...)...)
+	if err != nil {
+		return fmt.Errorf("query %s values: %w", key, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id     int64
+			agency string
+			year   sql.NullInt64
+			value  sql.NullFloat64
+		)
+		if err := rows.Scan(&id, &agency, &year, &value); err != nil {
+			return fmt.Errorf("read %s value: %w", key, err)
+		}
+		var v *float64
+		if value.Valid {
+			x := value.Float64
+			v = &x
+		}
+		if err := fn(id, agency, int(year.Int64), v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s values: %w", key, err)
+	}
+	return nil
+}

@@ -85,6 +85,7 @@ type Sighting struct {
 
 // ReconcileInput is one stored report with what the reconciliation needs to place it.
 type ReconcileInput struct {
+	// ReportID and DocumentID are the store ids.
 	ReportID, DocumentID int64
 	// Agency, Year, SiteIDCode and LayoutT3 are the report's (Year 0 = unknown).
 	Agency     string
@@ -255,7 +256,8 @@ type LogicalReport struct {
 	AgencyConfidence float64
 	AgencyAmbiguous  bool
 	AgencyReason     string
-	Year             int
+	// Year is the report year.
+	Year int
 	// ChosenReportID is the report whose cells stand for the logical report.
 	ChosenReportID int64
 	// CurrentVersion is the version of the chosen report (1 = never revised).
@@ -287,6 +289,7 @@ type LogicalMember struct {
 // CrossCheck is one check across reports or sources (sources.agree, t3.carry_continuity,
 // copied, prose.agree).
 type CrossCheck struct {
+	// LogicalID is the logical report the check is stored with (set when read back).
 	LogicalID int64
 	// ReportID is the report checked; OtherReportID the report compared with (0 = none).
 	ReportID, OtherReportID  int64

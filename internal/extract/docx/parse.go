@@ -496,10 +496,46 @@ func (p *parser) grid(rt *rawTable) (*extract.Table, bool) {
 			}
 		}
 	}
+	dropEmptyColumns(t)
 	if truncated {
 		t.Flags = append(t.Flags, extract.FlagTableTruncated)
 	}
 	return t, truncated
+}
+
+// dropEmptyColumns removes the grid columns in which no cell starts (every position is a
+// horizontal copy of the cell on its left). Word and LibreOffice write such sliver columns
+// when rounded cell widths put two rows' boundaries a twip apart; they carry no content.
+func dropEmptyColumns(t *extract.Table) {
+	n := t.NCols()
+	starts := make([]bool, n)
+	for _, r := range t.Rows {
+		for _, c := range r {
+			starts[c.OriginCol] = true
+		}
+	}
+	// newCol[j] is the index of column j after the drop.
+	newCol := make([]int, n)
+	k := 0
+	for j := range n {
+		newCol[j] = k
+		if starts[j] {
+			k++
+		}
+	}
+	if k == n || k == 0 {
+		return
+	}
+	for i, r := range t.Rows {
+		out := r[:0]
+		for j, c := range r {
+			if starts[j] {
+				c.OriginCol = newCol[c.OriginCol]
+				out = append(out, c)
+			}
+		}
+		t.Rows[i] = out
+	}
 }
 
 // cellText joins the lines of a cell's paragraphs with "\n".

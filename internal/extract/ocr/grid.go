@@ -37,12 +37,16 @@ type gridParams struct {
 	tol        int // distance within which lines touch or merge
 }
 
+// lineTol is the distance within which lines touch or merge on a page w pixels wide.
+func lineTol(w int) int { return max(3, w/300) }
+
+// paramsFor derives the geometry thresholds from the page size.
 func paramsFor(r *raster) gridParams {
 	return gridParams{
-		minH: max(40, r.w/25),
-		minV: max(14, r.h/120),
-		gap:  2,
-		tol:  max(3, r.w/300),
+		minH: max(60, r.w/15),
+		minV: max(16, r.h/100),
+		gap:  1,
+		tol:  lineTol(r.w),
 	}
 }
 
@@ -99,11 +103,18 @@ func mergeRuns(perLine [][][2]int, horizontal bool, tol int) []segment {
 		}
 		active = keep
 		for _, r := range rs {
+			// The run continues the open segment it overlaps most, if that overlap is at least
+			// half of the longer of the two: a glyph stroke beside a ruling line is much
+			// shorter than the line and stays apart (it must not thicken or lengthen it).
 			var hit *open
+			best := 0
 			for _, o := range active {
-				if r[0] < o.b+tol && r[1] > o.a-tol {
-					hit = o
-					break
+				if o.lastLine == line {
+					continue
+				}
+				ov := min(r[1], o.b) - max(r[0], o.a)
+				if ov > best && 2*ov >= max(r[1]-r[0], o.b-o.a) {
+					hit, best = o, ov
 				}
 			}
 			if hit == nil {
@@ -156,22 +167,41 @@ func touches(h, v segment, tol int) bool {
 func findGrids(r *raster) []grid {
 	p := paramsFor(r)
 	hs, all := findLines(r, p)
-	// A ruling line of a table runs from one horizontal line to another: both of its ends lie
-	// on a horizontal line. Glyph strokes near a line touch it at one end at most.
-	var vs []segment
-	for _, v := range all {
-		top, bottom := false, false
-		for _, h := range hs {
-			if v.x0 > h.x1+p.tol || v.x1 < h.x0-p.tol {
-				continue
+	// A ruling line of a table runs from one line across it to another: a vertical line meets
+	// at least two horizontal lines, and a horizontal line at least two vertical ones. Runs of
+	// glyph strokes (a row of characters whose strokes line up) meet one line at most, or
+	// none. Vertical lines are cut to the extent between the outermost horizontal lines they
+	// meet (a run may go on into a glyph just above or below the table).
+	vs := all
+	for round := 0; round < 3; round++ {
+		var keepV []segment
+		for _, v := range vs {
+			y0, y1, n := v.y1, v.y0, 0
+			for _, h := range hs {
+				if touches(h, v, p.tol) {
+					n++
+					y0, y1 = min(y0, h.y0), max(y1, h.y1)
+				}
 			}
-			hc := (h.y0 + h.y1) / 2
-			top = top || abs(hc-v.y0) <= p.tol
-			bottom = bottom || abs(hc-v.y1) <= p.tol
+			if n >= 2 && y1-y0 >= p.minV {
+				v.y0, v.y1 = y0, y1
+				keepV = append(keepV, v)
+			}
 		}
-		if top && bottom {
-			vs = append(vs, v)
+		vs = keepV
+		var keepH []segment
+		for _, h := range hs {
+			n := 0
+			for _, v := range vs {
+				if touches(h, v, p.tol) {
+					n++
+				}
+			}
+			if n >= 2 {
+				keepH = append(keepH, h)
+			}
 		}
+		hs = keepH
 	}
 	n := len(hs) + len(vs)
 	parent := make([]int, n)
@@ -215,9 +245,7 @@ func findGrids(r *raster) []grid {
 		if len(gh) < 2 || len(gv) < 2 {
 			continue
 		}
-		if g, ok := resolveGrid(r, gh, gv, p); ok {
-			out = append(out, g)
-		}
+		out = append(out, resolveGrids(r, gh, gv, p)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].bounds.Min.Y < out[j].bounds.Min.Y })
 	return out
@@ -242,51 +270,137 @@ func clusterCentres(cs []int, tol int) []int {
 	return out
 }
 
-// inkAlong returns the fraction of positions along a line where ink lies within ±w pixels
-// across it. horizontal: positions are x in [a, b) around row c; vertical: y in [a, b)
-// around column c.
-func inkAlong(r *raster, horizontal bool, c, a, b, w int) float64 {
+// coverage returns the fraction of [a, b) covered by those segments whose centre across lies
+// within tol of c. horizontal: segments are horizontal lines and [a, b) is along x.
+func coverage(segs []segment, horizontal bool, c, a, b, tol int) float64 {
 	if b <= a {
 		return 0
 	}
-	n := 0
-	for i := a; i < b; i++ {
-		for d := -w; d <= w; d++ {
-			if (horizontal && r.ink(i, c+d)) || (!horizontal && r.ink(c+d, i)) {
-				n++
-				break
-			}
+	var iv [][2]int
+	for _, s := range segs {
+		lo, hi, across := s.y0, s.y1, (s.x0+s.x1-1)/2
+		if horizontal {
+			lo, hi, across = s.x0, s.x1, (s.y0+s.y1-1)/2
+		}
+		if abs(across-c) > tol {
+			continue
+		}
+		lo, hi = max(lo, a), min(hi, b)
+		if hi > lo {
+			iv = append(iv, [2]int{lo, hi})
 		}
 	}
-	return float64(n) / float64(b-a)
+	sort.Slice(iv, func(i, j int) bool { return iv[i][0] < iv[j][0] })
+	covered, end := 0, a
+	for _, x := range iv {
+		if x[1] <= end {
+			continue
+		}
+		covered += x[1] - max(x[0], end)
+		end = x[1]
+	}
+	return float64(covered) / float64(b-a)
 }
 
-// resolveGrid builds the row and column boundaries of one table from its lines, then decides
-// for every pair of neighbouring grid positions whether the ruling segment between them is
-// printed: where it is not, the positions belong to one merged (spanning) cell.
-func resolveGrid(r *raster, hs, vs []segment, p gridParams) (grid, bool) {
+// presentFrac is the share of a ruling segment that must be printed for it to separate cells.
+const presentFrac = 0.8
+
+// resolveGrids builds the row and column boundaries of one group of connected lines. Two
+// tables printed one under the other with different column positions (a table continued with
+// another column layout, or two tables without a gap) share lines; they are split where the
+// column separators of consecutive rows are incompatible (neither set contains the other), so
+// that each table gets its own columns.
+func resolveGrids(r *raster, hs, vs []segment, p gridParams) []grid {
 	var ycs, xcs []int
-	bounds := image.Rectangle{Min: image.Pt(r.w, r.h)}
 	for _, h := range hs {
 		ycs = append(ycs, (h.y0+h.y1-1)/2)
-		bounds = bounds.Union(image.Rect(h.x0, h.y0, h.x1, h.y1))
 	}
 	for _, v := range vs {
 		xcs = append(xcs, (v.x0+v.x1-1)/2)
-		bounds = bounds.Union(image.Rect(v.x0, v.y0, v.x1, v.y1))
 	}
-	ys := clusterCentres(ycs, p.tol)
-	xs := clusterCentres(xcs, p.tol)
 	// Drop boundaries that are too close to form a cell (double rules).
-	ys = dropClose(ys, 2*p.tol+4)
-	xs = dropClose(xs, 2*p.tol+4)
+	ys := dropClose(clusterCentres(ycs, p.tol), 2*p.tol+4)
+	// Column boundaries are thinned per table below: two tables may have columns a few
+	// pixels apart.
+	xs := clusterCentres(xcs, p.tol)
+	if len(ys) < 2 || len(xs) < 2 {
+		return nil
+	}
+	m := p.tol + 1
+	// seps[i] is the set of inner column boundaries printed in row band i.
+	seps := make([]map[int]bool, len(ys)-1)
+	for i := range seps {
+		seps[i] = map[int]bool{}
+		for j := 1; j+1 < len(xs); j++ {
+			if coverage(vs, false, xs[j], ys[i]+m, ys[i+1]-m+1, p.tol) >= presentFrac {
+				seps[i][j] = true
+			}
+		}
+	}
+	subset := func(a, b map[int]bool) bool {
+		for k := range a {
+			if !b[k] {
+				return false
+			}
+		}
+		return true
+	}
+	var out []grid
+	start, sig, lastSig := 0, map[int]bool(nil), -1
+	flush := func(end int) {
+		used := map[int]bool{0: true, len(xs) - 1: true}
+		for i := start; i < end; i++ {
+			for j := range seps[i] {
+				used[j] = true
+			}
+		}
+		var pxs []int
+		for j, x := range xs {
+			if used[j] {
+				pxs = append(pxs, x)
+			}
+		}
+		if g, ok := resolveGrid(r, hs, vs, dropClose(pxs, 2*p.tol+4), ys[start:end+1], p); ok {
+			out = append(out, g)
+		}
+	}
+	for i, s := range seps {
+		if len(s) == 0 {
+			continue
+		}
+		if sig != nil && !subset(s, sig) && !subset(sig, s) {
+			// Split after the last row of the upper table; rows without inner separators in
+			// between (a banner) go with the lower one.
+			flush(lastSig + 1)
+			start, sig = lastSig+1, nil
+		}
+		if sig == nil || subset(sig, s) {
+			sig = s
+		}
+		lastSig = i
+	}
+	flush(len(ys) - 1)
+	return out
+}
+
+// resolveGrid decides, for one table with boundaries xs and ys, for every pair of neighbouring
+// grid positions whether the ruling segment between them is printed: where it is not, the
+// positions belong to one merged (spanning) cell.
+func resolveGrid(r *raster, hs, vs []segment, xs, ys []int, p gridParams) (grid, bool) {
 	nr, nc := len(ys)-1, len(xs)-1
 	if nr < 1 || nc < 1 {
 		return grid{}, false
 	}
-	w := p.tol/2 + 1
+	bounds := image.Rect(xs[0], ys[0], xs[nc]+1, ys[nr]+1)
+	var lines []segment
+	for _, s := range append(append([]segment(nil), hs...), vs...) {
+		if image.Rect(s.x0, s.y0, s.x1, s.y1).Overlaps(bounds.Inset(-p.tol)) {
+			lines = append(lines, s)
+			bounds = bounds.Union(image.Rect(s.x0, s.y0, s.x1, s.y1).Intersect(bounds.Inset(-p.tol)))
+		}
+	}
 	m := p.tol + 1
-	const present = 0.75
+	const present = presentFrac
 	// vsep[i][j]: the line between (i, j) and (i, j+1) is printed.
 	// hsep[i][j]: the line between (i, j) and (i+1, j) is printed.
 	// A position whose four sides are all missing lies outside the printed table.
@@ -312,14 +426,14 @@ func resolveGrid(r *raster, hs, vs []segment, p gridParams) (grid, bool) {
 	}
 	for i := 0; i < nr; i++ {
 		for j := 0; j+1 < nc; j++ {
-			if inkAlong(r, false, xs[j+1], ys[i]+m, ys[i+1]-m+1, w) < present {
+			if coverage(vs, false, xs[j+1], ys[i]+m, ys[i+1]-m+1, p.tol) < present {
 				union(i*nc+j, i*nc+j+1)
 			}
 		}
 	}
 	for i := 0; i+1 < nr; i++ {
 		for j := 0; j < nc; j++ {
-			if inkAlong(r, true, ys[i+1], xs[j]+m, xs[j+1]-m+1, w) < present {
+			if coverage(hs, true, ys[i+1], xs[j]+m, xs[j+1]-m+1, p.tol) < present {
 				union(i*nc+j, (i+1)*nc+j)
 			}
 		}
@@ -340,8 +454,7 @@ func resolveGrid(r *raster, hs, vs []segment, p gridParams) (grid, bool) {
 			s.r1, s.c1 = max(s.r1, i), max(s.c1, j)
 		}
 	}
-	g := grid{xs: xs, ys: ys, bounds: bounds}
-	g.lines = append(append(g.lines, hs...), vs...)
+	g := grid{xs: xs, ys: ys, bounds: bounds, lines: lines}
 	for _, root := range order {
 		s := spans[root]
 		g.cells = append(g.cells, gridCell{

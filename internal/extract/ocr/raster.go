@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"sort"
 )
 
 // raster is an 8-bit grey image, 0 black and 255 white, row-major.
@@ -123,7 +124,7 @@ func (r *raster) clone() *raster {
 }
 
 // inkBox returns the bounding box of the ink inside rc, ignoring rows and columns of rc's edges
-// that are mostly ink (remains of ruling lines), and whether there is any ink at all. Fewer
+// that are almost all ink (remains of ruling lines), and whether there is any ink at all. Fewer
 // than minInk ink pixels count as noise.
 func (r *raster) inkBox(rc image.Rectangle, minInk int) (image.Rectangle, bool) {
 	rc = rc.Intersect(image.Rect(0, 0, r.w, r.h))
@@ -146,16 +147,16 @@ func (r *raster) inkBox(rc image.Rectangle, minInk int) (image.Rectangle, bool) 
 		}
 		return float64(n) / float64(max(1, rc.Dy()))
 	}
-	for k := 0; k < 4 && rc.Dy() > 2 && rowFrac(rc.Min.Y) > 0.6; k++ {
+	for k := 0; k < 4 && rc.Dy() > 2 && rowFrac(rc.Min.Y) > 0.85; k++ {
 		rc.Min.Y++
 	}
-	for k := 0; k < 4 && rc.Dy() > 2 && rowFrac(rc.Max.Y-1) > 0.6; k++ {
+	for k := 0; k < 4 && rc.Dy() > 2 && rowFrac(rc.Max.Y-1) > 0.85; k++ {
 		rc.Max.Y--
 	}
-	for k := 0; k < 4 && rc.Dx() > 2 && colFrac(rc.Min.X) > 0.6; k++ {
+	for k := 0; k < 4 && rc.Dx() > 2 && colFrac(rc.Min.X) > 0.85; k++ {
 		rc.Min.X++
 	}
-	for k := 0; k < 4 && rc.Dx() > 2 && colFrac(rc.Max.X-1) > 0.6; k++ {
+	for k := 0; k < 4 && rc.Dx() > 2 && colFrac(rc.Max.X-1) > 0.85; k++ {
 		rc.Max.X--
 	}
 	x0, y0, x1, y1 := rc.Max.X, rc.Max.Y, rc.Min.X, rc.Min.Y
@@ -226,3 +227,101 @@ func (r *raster) image() *image.Gray {
 	return g
 }
 
+// rowInk returns the number of ink pixels on each row of rc.
+func (r *raster) rowInk(rc image.Rectangle) []int {
+	out := make([]int, rc.Dy())
+	for y := rc.Min.Y; y < rc.Max.Y; y++ {
+		for x := rc.Min.X; x < rc.Max.X; x++ {
+			if r.ink(x, y) {
+				out[y-rc.Min.Y]++
+			}
+		}
+	}
+	return out
+}
+
+// pieces splits rc at blank rows into bands of ink.
+func (r *raster) pieces(rc image.Rectangle) []image.Rectangle {
+	prof := r.rowInk(rc)
+	var out []image.Rectangle
+	start := -1
+	for i := 0; i <= len(prof); i++ {
+		if i < len(prof) && prof[i] > 0 {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, image.Rect(rc.Min.X, rc.Min.Y+start, rc.Max.X, rc.Min.Y+i))
+			start = -1
+		}
+	}
+	return out
+}
+
+// textLines splits the ink of a cell into text lines for OCR. Table cells are set with tight
+// line spacing, and tesseract reads two touching lines as one line of double height; cutting
+// them apart (and reading each line on its own) avoids that. lineH is the page's typical text
+// height: bands of ink closer than a line are merged back (a glyph such as 三 has blank rows
+// inside), and a band much taller than a line is cut at its least-inked rows.
+func (r *raster) textLines(rc image.Rectangle, lineH int) []image.Rectangle {
+	ps := r.pieces(rc)
+	if len(ps) == 0 || lineH <= 0 {
+		return []image.Rectangle{rc}
+	}
+	var merged []image.Rectangle
+	for _, p := range ps {
+		if n := len(merged); n > 0 && p.Max.Y-merged[n-1].Min.Y <= lineH*5/4 {
+			merged[n-1] = merged[n-1].Union(p)
+			continue
+		}
+		merged = append(merged, p)
+	}
+	var out []image.Rectangle
+	for _, p := range merged {
+		for p.Dy() > lineH*8/5 {
+			prof := r.rowInk(p)
+			lo, hi := lineH*7/10, min(lineH*13/10, p.Dy()-lineH/2)
+			// Cut at the least-inked row near one line height (ties: nearest to it).
+			cut := lineH
+			if hi > lo {
+				cut = max(lo, min(hi, lineH))
+				for y := lo; y <= hi; y++ {
+					if prof[y] < prof[cut] || (prof[y] == prof[cut] && abs(y-lineH) < abs(cut-lineH)) {
+						cut = y
+					}
+				}
+			}
+			out = append(out, image.Rect(p.Min.X, p.Min.Y, p.Max.X, p.Min.Y+cut))
+			p.Min.Y += cut
+		}
+		out = append(out, p)
+	}
+	// Trim each line to its own ink horizontally.
+	for i, l := range out {
+		if b, ok := r.inkBox(l, 1); ok {
+			out[i] = image.Rect(b.Min.X, l.Min.Y, b.Max.X, l.Max.Y)
+		}
+	}
+	return out
+}
+
+// typicalLineHeight estimates the text height of a page from the ink bands of its cells: the
+// 90th percentile of band heights (most bands are one line of text; digits are shorter than
+// Chinese characters, and a few bands are two touching lines).
+func (r *raster) typicalLineHeight(rcs []image.Rectangle) int {
+	var hs []int
+	for _, rc := range rcs {
+		for _, p := range r.pieces(rc) {
+			if p.Dy() >= 6 {
+				hs = append(hs, p.Dy())
+			}
+		}
+	}
+	if len(hs) == 0 {
+		return 0
+	}
+	sort.Ints(hs)
+	return hs[len(hs)*9/10]
+}
