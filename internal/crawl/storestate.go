@@ -10,15 +10,16 @@ import (
 
 // StoreState is the State of a crawl kept in the SQLite store; it is also the fetcher's
 // HostStore and Recorder, so politeness state and the fetch log live in the same database.
-// Its writes are serialised by a Go mutex: hundreds of site goroutines queueing on SQLite's
+// Its statements are serialised by a Go mutex: hundreds of site goroutines queueing on SQLite's
 // own lock would sleep in its busy handler (milliseconds each) and cap the crawl's rate.
 type StoreState struct {
 	St *store.Store
 	mu *sync.Mutex
 }
 
-// NewStoreState returns the StoreState of st.
+// NewStoreState returns the StoreState of st (and keeps a few idle connections in its pool).
 func NewStoreState(st *store.Store) *StoreState {
+	st.KeepConns(8)
 	return &StoreState{St: st, mu: &sync.Mutex{}}
 }
 
@@ -59,6 +60,7 @@ func (s *StoreState) FinishRun(ctx context.Context, run int64) error {
 
 // LoadSite implements State.
 func (s *StoreState) LoadSite(ctx context.Context, code string) (SiteRecord, bool, error) {
+	defer s.lock()()
 	r, ok, err := s.St.CrawlSite(ctx, code)
 	return SiteRecord{Code: r.Code, Name: r.Name, URL: r.URL, Run: r.RunID, State: r.State, Reason: r.Reason,
 		ColumnURL: r.ColumnURL, Pages: r.Pages, Reports: r.Reports, UpdatedAt: r.UpdatedAt}, ok, err
@@ -94,6 +96,7 @@ func (s *StoreState) AddItems(ctx context.Context, items []Item) (int, error) {
 
 // PendingItems implements State.
 func (s *StoreState) PendingItems(ctx context.Context, site string, limit int) ([]Item, error) {
+	defer s.lock()()
 	rows, err := s.St.Frontier(ctx, site, ItemPending, limit)
 	if err != nil {
 		return nil, err
@@ -114,6 +117,7 @@ func (s *StoreState) SaveItem(ctx context.Context, it Item) error {
 
 // LastFetch implements State.
 func (s *StoreState) LastFetch(ctx context.Context, url string) (FetchInfo, bool, error) {
+	defer s.lock()()
 	f, anyProc, ok, err := s.St.LastFetch(ctx, url)
 	if err != nil || !ok {
 		return FetchInfo{}, false, err
@@ -129,6 +133,7 @@ func (s *StoreState) MarkProcessed(ctx context.Context, url, sha string) error {
 
 // LoadHost implements fetch.HostStore.
 func (s *StoreState) LoadHost(ctx context.Context, host string) (fetch.HostState, bool, error) {
+	defer s.lock()()
 	h, ok, err := s.St.Host(ctx, host)
 	return fetch.HostState{Host: h.Host, Robots: h.Robots, RobotsStatus: h.RobotsStatus, RobotsExpires: h.RobotsExpires,
 		CrawlDelay: h.CrawlDelay, NextAllowed: h.NextAllowed, BlockedReason: h.BlockedReason}, ok, err

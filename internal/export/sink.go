@@ -252,6 +252,7 @@ func pageBytes(ncols int) int {
 // (parquet.Group sorts them by name, which would scramble the column order of the files).
 type orderedGroup []parquet.Field
 
+// namedNode is one column of an orderedGroup.
 type namedNode struct {
 	parquet.Node
 	name string
@@ -350,6 +351,7 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 		parquet.MaxRowsPerRowGroup(rowGroupRows(len(t.Columns))),
 		parquet.DictionaryMaxBytes(1<<20),
 		parquet.PageBufferSize(pageBytes(len(t.Columns))),
+		parquet.ColumnPageBuffers(parquet.NewChunkBufferPool(pageBytes(len(t.Columns)))),
 		parquet.CreatedBy("ogireports export", "", ""),
 	)
 	p := &parquetWriter{t: t, af: af, buf: buf, w: w, batch: make([]parquet.Row, parquetBatch(len(t.Columns)))}

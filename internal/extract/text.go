@@ -25,7 +25,8 @@ var reMarkdownSep = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\
 //
 // A TextBlock whose Text is "" marks a blank position, a value printed empty:
 //   - a line holding only non-breaking or ideographic spaces (U+00A0, U+3000: an &nbsp; table
-//     cell or paragraph copied as text) is one blank block;
+//     cell or paragraph copied as text) is one blank block, unless no line with text precedes
+//     it;
 //   - in a double-spaced document (one empty line after every line, as converters print
 //     paragraphs and flattened table cells; see doubleSpaced), a run of n empty lines between
 //     two lines holds (n-1)/2 blank blocks, rounded down: 3 empty lines are one blank value,

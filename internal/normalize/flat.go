@@ -106,21 +106,21 @@ func TablesFromText(doc *extract.Document) []*extract.Table {
 }
 
 // flatDocLines returns the trimmed lines of the document's text blocks, in order, with "" for a
-// blank text block (a blank position, see extract.Text) and no entry for an empty line inside
-// a block.
+// blank text block (Text "", a blank position, see extract.Text) and no entry for a line of
+// white space.
 func flatDocLines(doc *extract.Document) []string {
 	var out []string
 	for _, b := range doc.Blocks {
 		if b.Kind != extract.TextBlock {
 			continue
 		}
-		if strings.TrimFunc(b.Text, flatIsSpace) == "" {
+		if b.Text == "" {
 			out = append(out, "")
 			continue
 		}
 		for _, l := range strings.Split(b.Text, "\n") {
 			// Tabs stay: at the ends of a tab-separated row they delimit empty cells.
-			if l = strings.TrimFunc(l, func(r rune) bool { return r != '\t' && flatIsSpace(r) }); strings.TrimSpace(l) != "" {
+			if l = strings.TrimFunc(l, func(r rune) bool { return r != '\t' && flatIsSpace(r) }); strings.TrimFunc(l, flatIsSpace) != "" {
 				out = append(out, l)
 			}
 		}

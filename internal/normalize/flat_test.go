@@ -580,8 +580,13 @@ func FuzzTablesFromText(f *testing.F) {
 	f.Add("二、主动公开政府信息情况\n第二十条第（一）项 信息内容 本年制发件数\n规章 1 2 3 4\n行政许可\n")
 	f.Add("四、政府信息公开行政复议、行政诉讼情况\n结果维持 1 2 3\n行政复议\t\t1\t|2\n")
 	f.Add("行政复议 行政诉讼\n1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n")
+	f.Add("四、政府信息公开行政复议、行政诉讼情况\n\n\u00a0\n\n结果维持\n\n0\n\n\n\n\n1\n\n2\n\n3\n\n4\n\n5\n\n6\n\n7\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		for _, tb := range TablesFromText(textDoc("", nil, text)) {
+		docs := []*extract.Document{textDoc("", nil, text)}
+		if d, err := extract.Text([]byte(text)); err == nil {
+			docs = append(docs, d) // with blank blocks and tab-ended rows
+		}
+		for _, tb := range slices.Concat(TablesFromText(docs[0]), TablesFromText(docs[len(docs)-1])) {
 			if len(tb.Rows) == 0 || !slices.Contains(tb.Flags, FlagFromText) {
 				t.Fatalf("empty or unflagged table: %+v", tb)
 			}

@@ -134,6 +134,11 @@ func optTime(t time.Time) string {
 	return formatTime(t)
 }
 
+// KeepConns keeps up to n idle connections in the pool instead of database/sql's default of
+// two: a crawl's many goroutines otherwise close and reopen SQLite connections (pragmas,
+// schema load) for most statements, which costs milliseconds each.
+func (s *Store) KeepConns(n int) { s.db.SetMaxIdleConns(n) }
+
 // BeginCrawlRun returns the unfinished crawl run if there is one (resumed true), else starts a
 // new run: a new run lifts every host block of the previous run.
 func (s *Store) BeginCrawlRun(ctx context.Context) (id int64, resumed bool, err error) {

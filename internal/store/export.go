@@ -63,7 +63,7 @@ func (s *Store) EachReportBundle(ctx context.Context, f ExportFilter, fn func(*R
 		r.layout_t2, r.layout_t3, r.layout_t4, r.flags, r.notes, r.extractor_version, r.created_at,
 		d.sha256, d.media_type,
 		(SELECT group_concat(source, char(10)) FROM (SELECT source FROM document_sources
-			WHERE document_id = d.id ORDER BY seen_at, source))
+			WHERE document_id = d.id ORDER BY seen_at, rowid))
 		FROM reports r JOIN documents d ON d.id = r.document_id`+rw+`
 		ORDER BY r.id`, rargs...)
 	if err != nil {

@@ -28,6 +28,7 @@ var migrations = []Migration{
 	{Name: "v1: documents, document_sources, reports, cells, checks", SQL: schemaV1},
 	{Name: "v2: crawl_runs, crawl_sites, frontier, hosts, fetches (crawler; see crawl.go)", SQL: schemaCrawl},
 	{Name: "v3: logical_reports, logical_report_members, cross_checks, indicator_values, report_prose (see reconcile.go)", SQL: schemaReconcile},
+	{Name: "v4: runs, site_health, cells_history (operations; see runs.go)", SQL: schemaRuns},
 }
 
 // SchemaVersion returns the schema version this program creates and understands.

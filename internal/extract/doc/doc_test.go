@@ -91,7 +91,7 @@ func TestBrokenInputs(t *testing.T) {
 }
 
 func TestNoTool(t *testing.T) {
-	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0}
+	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0}, "W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00"...)
 	_, err := doc.ExtractWith(context.Background(), ole, doc.Options{Converters: []string{"no-such-converter-installed"}})
 	if !errors.Is(err, doc.ErrNoTool) || !strings.Contains(err.Error(), "needs LibreOffice, antiword or catdoc") {
 		t.Errorf("error %v, want ErrNoTool", err)

@@ -19,9 +19,9 @@ const (
 	digitScale = 2
 )
 
-// altScale is the factor of the re-OCR of uncertain numeric cells (a different scale gives an
-// independent second opinion).
-const altScale = 3
+// altScale is the factor of the re-OCR of uncertain numeric cells: unscaled, a second opinion
+// independent of the enlarged digit pass (enlarging further loses the 1 of "+1").
+const altScale = 1
 
 // cellRead is the outcome for one origin cell.
 type cellRead struct {
@@ -126,7 +126,7 @@ func hasHan(s string) bool {
 func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extract.Table, []altCell, error) {
 	type ref struct{ g, c int }
 	var refs []ref
-	var crops []image.Rectangle
+	var crops, inners []image.Rectangle
 	reads := make([][]cellRead, len(grids))
 	margin := paramsFor(r).tol/2 + 2
 	for gi, g := range grids {
@@ -141,6 +141,7 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 			}
 			refs = append(refs, ref{gi, ci})
 			crops = append(crops, ink.Inset(-3).Intersect(in))
+			inners = append(inners, in)
 		}
 	}
 	if len(crops) == 0 {
@@ -153,7 +154,7 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 	var lineOf []int
 	for k, c := range crops {
 		for _, l := range r.textLines(c, lineH) {
-			lineRects = append(lineRects, l.Inset(-2).Intersect(c.Inset(-3)))
+			lineRects = append(lineRects, l.Inset(-2).Intersect(inners[k]))
 			lineOf = append(lineOf, k)
 		}
 	}
@@ -234,7 +235,10 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 			}
 		}
 		if isNumeric {
-			if dashLike(cr.text) || cr.text == "/" {
+			// A blank marker read alike by both passes is certain; a lone sign where the other
+			// pass saw a digit ("-" for "-1") stays uncertain.
+			blank := func(s string) bool { return s == "/" || dashLike(s) }
+			if blank(cr.text) && blank(strings.TrimSpace(z.text)) {
 				cr.low = false
 			}
 			if cr.conf < LowConfidence {

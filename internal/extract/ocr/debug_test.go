@@ -34,6 +34,9 @@ func TestDebugDump(t *testing.T) {
 					sp = "^"
 				}
 				fmt.Printf("%s%q(%.0f%v) ", sp, c.Text, 100*c.Confidence, len(c.Flags) > 1)
+				if !c.Spanned && len(c.Text) > 0 && c.Text[0] == '+' {
+					fmt.Printf("BOX%d%v ", b.Page, *c.Box)
+				}
 			}
 			fmt.Println()
 		}

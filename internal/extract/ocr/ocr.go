@@ -85,14 +85,22 @@ func needsOCR(mediaType string, pages int, why error) (*extract.Document, error)
 // is decoded): 100 megapixels, an A4 page at 1000 dpi.
 const MaxPixels = 100_000_000
 
-// decode decodes one image after checking its declared size.
-func decode(data []byte) (image.Image, string, error) {
+// checkHeader reads an image's header and checks its declared size.
+func checkHeader(data []byte) (image.Config, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", fmt.Errorf("decode image header (%d bytes): %w", len(data), err)
+		return cfg, fmt.Errorf("decode image header (%d bytes): %w", len(data), err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, "", fmt.Errorf("decode image: %dx%d pixels is beyond the limit of %d", cfg.Width, cfg.Height, MaxPixels)
+		return cfg, fmt.Errorf("decode image: %dx%d pixels is beyond the limit of %d", cfg.Width, cfg.Height, MaxPixels)
+	}
+	return cfg, nil
+}
+
+// decode decodes one image after checking its declared size.
+func decode(data []byte) (image.Image, string, error) {
+	if _, err := checkHeader(data); err != nil {
+		return nil, "", err
 	}
 	img, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -107,21 +115,22 @@ func Image(data []byte) (*extract.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
-	return read([]image.Image{img}, "image/"+format)
+	return read(1, func(int) (image.Image, error) { return img, nil }, "image/"+format)
 }
 
 // Pages reads the pages of a scanned document, rendered by the caller as PNG (or JPEG/GIF)
-// images in page order, at about 150 dpi.
+// images in page order, at about 150 dpi. Pages are decoded as they are read, a few at a
+// time, so that memory stays bounded for long documents.
 func Pages(pngs [][]byte) (*extract.Document, error) {
-	imgs := make([]image.Image, len(pngs))
 	for i, p := range pngs {
-		img, _, err := decode(p)
-		if err != nil {
+		if _, err := checkHeader(p); err != nil {
 			return nil, fmt.Errorf("ocr: page %d: %w", i+1, err)
 		}
-		imgs[i] = img
 	}
-	return read(imgs, "application/pdf")
+	return read(len(pngs), func(i int) (image.Image, error) {
+		img, _, err := decode(pngs[i])
+		return img, err
+	}, "application/pdf")
 }
 
 // PDF renders a scanned PDF with pdftoppm at DPI (at most MaxPages pages) and reads the pages.
@@ -180,21 +189,38 @@ func renderPDF(data []byte) ([][]byte, bool, error) {
 }
 
 // read OCRs decoded pages into one Document.
-func read(imgs []image.Image, mediaType string) (*extract.Document, error) {
+func read(n int, load func(int) (image.Image, error), mediaType string) (*extract.Document, error) {
 	if !Available() {
-		return needsOCR(mediaType, len(imgs), ErrNeedsOCR)
+		return needsOCR(mediaType, n, ErrNeedsOCR)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	pages := make([][]extract.Block, len(imgs))
-	alts := make([][]altCell, len(imgs))
-	errs := make([]error, len(imgs))
+	pages := make([][]extract.Block, n)
+	alts := make([][]altCell, n)
+	errs := make([]error, n)
+	widths := make([]int, n)
+	// A few pages at a time: enough to keep every core busy while one page waits for its
+	// next tesseract pass, few enough to bound memory.
+	sem := make(chan struct{}, cap(procs)+1)
 	var wg sync.WaitGroup
-	for i, img := range imgs {
+	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pages[i], alts[i], errs[i] = readPage(ctx, toRaster(img), i+1)
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				errs[i] = ctx.Err()
+				return
+			}
+			img, err := load(i)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			r := toRaster(img)
+			widths[i] = r.w
+			pages[i], alts[i], errs[i] = readPage(ctx, r, i+1)
 		}()
 	}
 	wg.Wait()
@@ -210,7 +236,7 @@ func read(imgs []image.Image, mediaType string) (*extract.Document, error) {
 	}
 	for _, bs := range pages {
 		if n := len(doc.Blocks); n > 0 && len(bs) > 0 {
-			if a, b := doc.Blocks[n-1].Table, bs[0].Table; a != nil && b != nil && sameColumns(a, b, float64(2*lineTol(imgs[0].Bounds().Dx()))) {
+			if a, b := doc.Blocks[n-1].Table, bs[0].Table; a != nil && b != nil && sameColumns(a, b, float64(2*lineTol(widths[0]))) {
 				all = continueTable(a, b, all)
 				bs = bs[1:]
 			}
