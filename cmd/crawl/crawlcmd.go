@@ -106,6 +106,11 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 	defer st.Close()
 	archive := &fetch.Archive{Dir: filepath.Join(*dataDir, "archive")}
 	state := crawl.NewStoreState(st)
+	defer func() {
+		if err := state.Close(); err != nil {
+			log.Error("crawl: closing the crawl state", "err", err)
+		}
+	}()
 	fcfg := fetch.DefaultConfig()
 	fcfg.UserAgent = fmt.Sprintf("ogireports/%s (+%s)", version, *contact)
 	fcfg.Delay, fcfg.Jitter, fcfg.Proxy, fcfg.IgnoreRobots = *delay, *jitter, proxyURL, *ignoreRobots

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/ogireports/ogireports/internal/crawl"
+	"github.com/ogireports/ogireports/internal/fetch"
 	"github.com/ogireports/ogireports/internal/ops"
 	"github.com/ogireports/ogireports/internal/store"
 )
@@ -73,7 +75,31 @@ func (o *crawlOps) finish(ctx context.Context, registry int, sum crawl.Summary, 
 	return code
 }
 
-// crawlLogger returns the logger of the crawl's flags (text or JSON lines on stderr).
+// crawlLogger checks the operations flags and returns the logger they ask for (text or JSON
+// lines on stderr); an error is a usage error.
 func crawlLogger(f *crawlOpsFlags, stderr io.Writer) (*slog.Logger, error) {
+	if f.maxRuntime < 0 {
+		return nil, fmt.Errorf("--max-runtime must not be negative")
+	}
 	return f.log.NewLogger(stderr)
+}
+
+// requestLogger is a fetch.Recorder that logs every fetch at debug level (-v) before passing
+// it on: one line per request only when asked for.
+type requestLogger struct {
+	next fetch.Recorder
+	log  *slog.Logger
+}
+
+// logRequests wraps r so that every fetch is logged at debug level.
+func logRequests(r fetch.Recorder, log *slog.Logger) fetch.Recorder {
+	return requestLogger{next: r, log: log}
+}
+
+// RecordFetch logs the fetch and records it.
+func (l requestLogger) RecordFetch(ctx context.Context, r fetch.Record) error {
+	if l.log.Enabled(ctx, slog.LevelDebug) {
+		l.log.Debug("fetched", "url", r.URL, "status", r.Status, "bytes", r.Size, "kind", r.Kind, "err", r.Err)
+	}
+	return l.next.RecordFetch(ctx, r)
 }

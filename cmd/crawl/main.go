@@ -38,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "import":
-			return runImport(args[1:], stdout, stderr)
+			return runImportRecorded(args[1:], stdout, stderr)
 		case "status":
 			return runStatus(args[1:], stdout, stderr)
 		case "reextract":
@@ -50,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 	}
-	return runCrawl(args)
+	return crawlMain(args, stdout, stderr)
 }
 
 const usage = `usage:

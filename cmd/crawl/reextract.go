@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/ogireports/ogireports/internal/normalize"
 	"github.com/ogireports/ogireports/internal/ops"
@@ -39,6 +40,10 @@ func runReextract(args []string, stdout, stderr io.Writer) int {
 	log, code := parseWithLog(fs, lf, args, stderr)
 	if code >= 0 {
 		return code
+	}
+	if _, err := os.Stat(*db); err != nil {
+		log.Error("crawl reextract: no database", "db", *db, "err", err)
+		return ops.ExitFatal
 	}
 	lk, code := lockStore(*db, "crawl reextract", stderr)
 	if lk == nil {

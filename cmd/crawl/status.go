@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/ogireports/ogireports/internal/ops"
@@ -32,6 +33,10 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	if *runs < 1 || *unreachable < 1 {
 		fmt.Fprintln(stderr, "crawl status: --runs and --unreachable must be at least 1")
 		return ops.ExitUsage
+	}
+	if _, err := os.Stat(*db); err != nil {
+		log.Error("crawl status: no database", "db", *db, "err", err)
+		return ops.ExitFatal
 	}
 	ctx := context.Background()
 	st, err := store.Open(*db)

@@ -20,14 +20,19 @@ import (
 // countingRecorder counts final responses per host and passes them on.
 type countingRecorder struct {
 	next fetch.Recorder
-	mu   sync.Mutex
-	n    map[string]int
+	mu          sync.Mutex
+	n           map[string]int
+	first, last map[string]time.Time
 }
 
 func (c *countingRecorder) RecordFetch(ctx context.Context, r fetch.Record) error {
 	if u, err := url.Parse(r.URL); err == nil && r.Status != 0 {
 		c.mu.Lock()
 		c.n[u.Host]++
+		if c.first[u.Host].IsZero() {
+			c.first[u.Host] = time.Now()
+		}
+		c.last[u.Host] = time.Now()
 		c.mu.Unlock()
 	}
 	return c.next.RecordFetch(ctx, r)
@@ -67,13 +72,13 @@ func BenchmarkCrawl(b *testing.B) {
 		delay = v
 	}
 	for i := 0; i < b.N; i++ {
-		env := startSim(b, simweb.Config{Seed: 7, Sites: hosts, CrawlDelayUnit: delay / 2, Faults: &simweb.Faults{}, LogCap: 16})
+		env := startSim(b, simweb.Config{Seed: 7, Sites: hosts, CrawlDelayUnit: delay / 2, Faults: &simweb.Faults{}, LogCap: 4000})
 		st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		state := NewStoreState(st)
-		rec := &countingRecorder{next: state, n: map[string]int{}}
+		rec := &countingRecorder{next: state, n: map[string]int{}, first: map[string]time.Time{}, last: map[string]time.Time{}}
 		a := &fetch.Archive{Dir: b.TempDir()}
 		cfg := fetch.DefaultConfig()
 		cfg.Delay, cfg.Jitter, cfg.Proxy = delay, 0.05, env.proxy
@@ -98,6 +103,7 @@ func BenchmarkCrawl(b *testing.B) {
 			d := max(delay, s.CrawlDelay)
 			if t := time.Duration(n) * d; t > ideal {
 				ideal = t
+				b.Logf("host %s: %d requests × %v = %v; span %v, from %v", s.Host, n, d, t, rec.last[s.Host].Sub(rec.first[s.Host]), rec.first[s.Host].Sub(start))
 			}
 		}
 		b.ReportMetric(ideal.Seconds()/elapsed.Seconds(), "ratio")
@@ -105,7 +111,20 @@ func BenchmarkCrawl(b *testing.B) {
 		b.ReportMetric(float64(total), "pages")
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "pages/s")
 		b.ReportMetric(float64(nDocs.Load()), "docs")
+		if os.Getenv("BENCH_DIAG") != "" {
+			var tot time.Duration
+			lg := env.web.Log()
+			for _, r := range lg {
+				tot += r.End.Sub(r.Start)
+			}
+			if len(lg) > 0 {
+				b.Logf("simweb: %d logged, mean server time %v", len(lg), tot/time.Duration(len(lg)))
+			}
+		}
 		b.Logf("%d hosts, delay %v: ideal %v, actual %v; %s", hosts, delay, ideal.Round(time.Millisecond), elapsed.Round(time.Millisecond), sum)
+		if err := state.Close(); err != nil {
+			b.Fatal(err)
+		}
 		st.Close()
 		f.Close()
 	}

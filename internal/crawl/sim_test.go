@@ -177,6 +177,7 @@ func TestCrawlSimWeb(t *testing.T) {
 	}
 	defer st.Close()
 	state := NewStoreState(st)
+	defer state.Close()
 	a := &fetch.Archive{Dir: t.TempDir()}
 	const delay = 30 * time.Millisecond
 	d := &docs{}

@@ -257,12 +257,6 @@ func PanelTable() *Table {
 		cols = append(cols, c)
 	}
 	cols = append(cols, indicatorColumns()...)
-	cols = append(cols, Column{Name: "new_received_yoy_change", Type: Double, Nullable: true,
-		LabelZH: "新收申请同比变化", LabelEN: "new requests, year-on-year change", Unit: "ratio",
-		Layouts: []cells.Layout{cells.Gov2019, cells.Gov2021},
-		Definition: "(t3.new_received.total − the same agency's t3.new_received.total of the previous year) / the previous year's. " +
-			"Same agency = same agency name as printed; blank when the previous year has no report, several reports, a blank or 0, " +
-			"or this report's year is unknown. The previous year is looked up in the whole store, whatever the filters."})
 	return &Table{Name: "panel", Title: "Panel (wide)", Columns: cols,
 		Definition:  "One row per report, one column per cell key, and the harmonised indicators.",
 		PrimaryKey:  []string{"report_id"},

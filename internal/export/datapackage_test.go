@@ -297,7 +297,7 @@ func TestCodebookCoversEveryColumn(t *testing.T) {
 		{"panel.t2_fees_amount_10k_yuan", "10k_yuan", "gov2021", "行政事业性收费 / 本年收费金额（单位：万元）"},
 		{"panel.t2_fees_prev_items", "count", "gov2019", "行政事业性收费 / 上一年项目数量"},
 		{"panel.t3_other_no_correction_total", "count", "gov2021", ""},
-		{"panel.share_granted", "ratio", "gov2019;gov2021", "公开比例"},
+		{"panel.share_granted", "ratio", "gov2019;gov2021", "予以公开及部分公开占比"},
 	}
 	for _, tc := range tests {
 		r := documented[tc.col]

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ogireports/ogireports/internal/cells"
+	"github.com/ogireports/ogireports/internal/indicators"
 	"github.com/ogireports/ogireports/internal/store"
 )
 
@@ -280,65 +281,16 @@ type builder struct {
 	// unit and panelCol map a full key to its unit and its panel column index.
 	unit     map[string]string
 	panelCol map[string]int
-	// ind are the indicators, written from panel column indStart on.
-	ind      []indicator
-	indStart int
+	// indCols are the harmonised and indicator columns of the panel.
+	indCols []Column
 	// values are the current report's cells, for the indicators.
 	values      cells.Values
 	nonIntegral int64
 	// col maps table → column name → index; ci caches the cells table's.
 	col map[string]map[string]int
 	ci  cellIdx
-	// prior holds t3.new_received.total per agency and year, for the year-on-year change.
-	prior map[agencyYear]prior
-}
-
-// agencyYear identifies an agency's reports of one year.
-type agencyYear struct {
-	agency string
-	year   int
-}
-
-// prior is the value of an agency-year and the number of reports it has.
-type prior struct {
-	v *float64
-	n int
-}
-
-// yoyKey is the cell compared year on year.
-const yoyKey = "t3.new_received.total"
-
-// priorValues reads yoyKey of every report in the store: one small entry per agency-year
-// (memory grows with reports, not cells).
-func priorValues(ctx context.Context, st *store.Store) (map[agencyYear]prior, error) {
-	out := map[agencyYear]prior{}
-	err := st.EachKeyValue(ctx, store.ExportFilter{}, yoyKey, func(_ int64, agency string, year int, v *float64) error {
-		if year == 0 {
-			return nil
-		}
-		k := agencyYear{agency, year}
-		p := out[k]
-		p.v, p.n = v, p.n+1
-		out[k] = p
-		return nil
-	})
-	return out, err
-}
-
-// yoy is the year-on-year change of yoyKey for a report, if defined.
-func (b *builder) yoy(r *store.ReportRow) (float64, bool) {
-	if r.Year == 0 {
-		return 0, false
-	}
-	cur, ok := b.values.Get(yoyKey)
-	if !ok {
-		return 0, false
-	}
-	p := b.prior[agencyYear{r.Agency, r.Year - 1}]
-	if p.n != 1 || p.v == nil || *p.v == 0 {
-		return 0, false
-	}
-	return (cur - *p.v) / *p.v, true
+	// prior holds the cells of every agency-year that the year-on-year indicators read.
+	prior map[agencyYear]*priorRec
 }
 
 // cellIdx are the column positions of the cells table (its hot path avoids name lookups).
@@ -347,9 +299,74 @@ type cellIdx struct {
 	sha, layout, unit, page int
 }
 
+// agencyYear identifies an agency's reports of one year.
+type agencyYear struct {
+	agency string
+	year   int
+}
+
+// priorRec keeps the yoyKeys cells of an agency-year (set marks the non-blank ones) and the
+// number of reports it has: about 130 bytes per agency-year, whatever the number of cells.
+type priorRec struct {
+	n    int
+	last int64
+	vals [14]float64
+	set  uint16
+}
+
+// values returns the kept cells as identity-check values.
+func (p *priorRec) values() cells.Values {
+	v := cells.Values{}
+	for i, k := range yoyKeys() {
+		if p.set&(1<<i) != 0 {
+			x := p.vals[i]
+			v[k] = &x
+		}
+	}
+	return v
+}
+
+// priorValues reads the yoyKeys cells of every report in the store, per agency and year.
+func priorValues(ctx context.Context, st *store.Store) (map[agencyYear]*priorRec, error) {
+	out := map[agencyYear]*priorRec{}
+	err := st.EachKeyValues(ctx, store.ExportFilter{}, yoyKeys(), func(id int64, agency string, year int, key string, v *float64) error {
+		if year == 0 {
+			return nil
+		}
+		k := agencyYear{agency, year}
+		p := out[k]
+		if p == nil {
+			p = &priorRec{}
+			out[k] = p
+		}
+		if p.last != id {
+			p.n++
+			p.last = id
+		}
+		if i, ok := yoyIndex[key]; ok && v != nil {
+			p.vals[i] = *v
+			p.set |= 1 << i
+		}
+		return nil
+	})
+	return out, err
+}
+
+// previous returns the cells of the same agency's single report of the previous year, or nil.
+func (b *builder) previous(r *store.ReportRow) cells.Values {
+	if r.Year == 0 {
+		return nil
+	}
+	p := b.prior[agencyYear{r.Agency, r.Year - 1}]
+	if p == nil || p.n != 1 {
+		return nil
+	}
+	return p.values()
+}
+
 func newBuilder(outs map[string]*tableOut) *builder {
 	b := &builder{reports: outs["reports"], cells: outs["cells"], panel: outs["panel"], checks: outs["checks"],
-		unit: map[string]string{}, panelCol: map[string]int{}, values: cells.Values{}, ind: indicators(),
+		unit: map[string]string{}, panelCol: map[string]int{}, values: cells.Values{}, indCols: indicatorColumns(),
 		col: map[string]map[string]int{}}
 	for _, o := range outs {
 		m := map[string]int{}
@@ -362,7 +379,6 @@ func newBuilder(outs map[string]*tableOut) *builder {
 		b.unit[k.Key] = k.Col.Unit
 		b.panelCol[k.Key] = b.col["panel"][PanelColumn(k.Key)]
 	}
-	b.indStart = b.col["panel"][b.ind[0].Name]
 	c := b.col["cells"]
 	b.ci = cellIdx{reportID: c["report_id"], source: c["source"], agency: c["agency"], year: c["year"],
 		table: c["table"], row: c["row"], col: c["col"], key: c["key"], value: c["value"],
@@ -496,19 +512,28 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	b.set(pn, "layout_t3", OptStr(r.LayoutT3))
 	b.set(pn, "layout_t4", OptStr(r.LayoutT4))
 	b.set(pn, "checks_failed", Int(int64(r.ChecksFailed)))
-	for i, x := range b.ind {
-		v, ok := x.eval(b.values, r.LayoutT3)
-		if !ok {
+	layoutMap := map[cells.Table]cells.Layout{cells.T2: cells.Layout(r.LayoutT2), cells.T3: cells.Layout(r.LayoutT3),
+		cells.T4: cells.Layout(r.LayoutT4)}
+	harm := indicators.HarmonisedValues(b.values, layoutMap)
+	ind := indicators.Compute(b.values, cells.Layout(r.LayoutT3))
+	for k, v := range indicators.YoY(b.values, b.previous(r)) {
+		ind[k] = v
+	}
+	for _, c := range b.indCols {
+		var v *float64
+		if isHarmonisedOther(c.Name) {
+			v = harm[cells.Key(cells.T3, "other", strings.TrimPrefix(c.Name, harmonisedOtherPrefix))]
+		} else {
+			v = ind[c.Name]
+		}
+		if v == nil {
 			continue
 		}
-		if x.Type == Int64 {
-			pn.row[b.indStart+i] = Int(int64(math.Round(v)))
+		if c.Type == Int64 {
+			b.set(pn, c.Name, Int(int64(math.Round(*v))))
 		} else {
-			pn.row[b.indStart+i] = Val{F: v}
+			b.set(pn, c.Name, Val{F: *v})
 		}
-	}
-	if v, ok := b.yoy(r); ok {
-		b.set(pn, "new_received_yoy_change", Val{F: v})
 	}
 	if err := pn.emit(); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ogireports/ogireports/internal/cells"
+	"github.com/ogireports/ogireports/internal/indicators"
 	"github.com/ogireports/ogireports/internal/store"
 )
 
@@ -267,8 +267,10 @@ func TestCSVRoundTrip(t *testing.T) {
 			}
 		}
 		// Indicators, recomputed from the store's cells.
-		tp, okTP := getf(cs, "t3.total_processed.total")
-		g, okG := getf(cs, "t3.granted.total", "t3.partly_granted.total")
+		tp, okTP := t3Total(cs, "total_processed")
+		g1, okG1 := t3Total(cs, "granted")
+		g2, okG2 := t3Total(cs, "partly_granted")
+		g, okG := g1+g2, okG1 && okG2
 		wantShare := ""
 		if okTP && okG && tp != 0 {
 			wantShare = strconv.FormatFloat(g/tp, 'f', -1, 64)
@@ -287,24 +289,30 @@ func TestCSVRoundTrip(t *testing.T) {
 		if wantO := map[bool]string{true: strconv.FormatFloat(other, 'f', -1, 64), false: ""}[okO]; r["t3_other_harmonised_total"] != wantO {
 			t.Errorf("report %d t3_other_harmonised_total %q, want %q", id, r["t3_other_harmonised_total"], wantO)
 		}
-		up, ok1 := getf(cs, "t4.review.upheld", "t4.review.corrected", "t4.review.other")
+		// review_correction_rate = corrected / total (the printed total, else the sum of the
+		// four results when all are printed).
+		tot, ok1 := getf(cs, "t4.review.total")
+		if !ok1 {
+			tot, ok1 = getf(cs, "t4.review.upheld", "t4.review.corrected", "t4.review.other", "t4.review.pending")
+		}
 		cor, ok2 := getf(cs, "t4.review.corrected")
 		wantR := ""
-		if ok1 && ok2 && up != 0 {
-			wantR = strconv.FormatFloat(cor/up, 'f', -1, 64)
+		if ok1 && ok2 && tot != 0 {
+			wantR = strconv.FormatFloat(cor/tot, 'f', -1, 64)
 		}
 		if r["review_correction_rate"] != wantR {
 			t.Errorf("report %d review_correction_rate %q, want %q", id, r["review_correction_rate"], wantR)
 		}
 		if id == w.edgeID {
-			if r["share_granted"] != "" || r["review_correction_rate"] != "0.5" || r["t3_new_received_natural_person"] != "0" ||
+			if r["share_granted"] != "" || r["review_correction_rate"] != "" || r["t3_new_received_natural_person"] != "0" ||
 				r["t3_new_received_commercial"] != "" || r["t2_licensing_change"] != "-18" || r["t2_procurement_amount_10k_yuan"] != "25.1" ||
-				r["t3_other_harmonised_total"] != "0" || r["share_other"] != "" {
+				r["t3_other_harmonised_total"] != "0" || r["yoy_new_received"] != "" {
 				t.Errorf("edge panel row wrong: %v", r)
 			}
 		}
 	}
-	// new_received_yoy_change: the same agency's previous year, when it has exactly one report.
+	// yoy_new_received(_rel): against the same agency's previous year, when it has exactly one
+	// report; totals are the printed 总计, else the sum of the six applicant columns.
 	yoyChecked := 0
 	for _, r := range panel {
 		id, _ := strconv.ParseInt(r["report_id"], 10, 64)
@@ -316,16 +324,20 @@ func TestCSVRoundTrip(t *testing.T) {
 				prevIDs = append(prevIDs, pid)
 			}
 		}
-		cur, okC := getf(w.cells[id], "t3.new_received.total")
+		wantAbs := ""
+		cur, okC := t3Total(w.cells[id], "new_received")
 		if len(prevIDs) == 1 && okC {
-			if prev, okP := getf(w.cells[prevIDs[0]], "t3.new_received.total"); okP && prev != 0 {
-				want = strconv.FormatFloat((cur-prev)/prev, 'f', -1, 64)
+			if prev, okP := t3Total(w.cells[prevIDs[0]], "new_received"); okP {
+				wantAbs = strconv.FormatFloat(cur-prev, 'f', -1, 64)
 				yoyChecked++
+				if prev != 0 {
+					want = strconv.FormatFloat((cur-prev)/prev, 'f', -1, 64)
+				}
 			}
 		}
-		if r["new_received_yoy_change"] != want {
-			t.Errorf("report %d (%s %d) new_received_yoy_change %q, want %q (previous reports %v)", id, rep.Agency, rep.Year,
-				r["new_received_yoy_change"], want, prevIDs)
+		if r["yoy_new_received_rel"] != want || r["yoy_new_received"] != wantAbs {
+			t.Errorf("report %d (%s %d) yoy_new_received %q rel %q, want %q %q (previous reports %v)", id, rep.Agency, rep.Year,
+				r["yoy_new_received"], r["yoy_new_received_rel"], wantAbs, want, prevIDs)
 		}
 	}
 	if yoyChecked < 10 {
@@ -356,6 +368,18 @@ func TestCSVRoundTrip(t *testing.T) {
 
 // plainASCIINumber is a printed number that a spreadsheet cannot take for a formula.
 var plainASCIINumber = regexp.MustCompile(`^[+-]?[0-9.,]*$`)
+
+// t3Total is a t3 row's 总计: printed, else the sum of the six applicant columns.
+func t3Total(c map[string]store.CellRow, row string) (float64, bool) {
+	if v, ok := getf(c, "t3."+row+".total"); ok {
+		return v, true
+	}
+	var keys []string
+	for _, col := range cells.T3Cols[:6] {
+		keys = append(keys, "t3."+row+"."+col.Key)
+	}
+	return getf(c, keys...)
+}
 
 func yearStr(y int) string {
 	if y == 0 {
@@ -489,53 +513,34 @@ func TestCSVField(t *testing.T) {
 	}
 }
 
-func TestIndicators(t *testing.T) {
-	byName := map[string]indicator{}
-	for _, x := range indicators() {
-		byName[x.Name] = x
+func TestIndicatorColumns(t *testing.T) {
+	panel := PanelTable()
+	byName := map[string]Column{}
+	for _, c := range panel.Columns {
+		byName[c.Name] = c
 	}
-	v := func(kv ...any) cells.Values {
-		out := cells.Values{}
-		for i := 0; i < len(kv); i += 2 {
-			if kv[i+1] == nil {
-				out[kv[i].(string)] = nil
-			} else {
-				out[kv[i].(string)] = fp(kv[i+1].(float64))
-			}
+	for _, d := range indicators.Definitions() {
+		c, ok := byName[d.ID]
+		if !ok {
+			t.Errorf("panel lacks indicator %s", d.ID)
+			continue
 		}
-		return out
+		if c.Unit != d.Unit || c.LabelZH != d.Label || !c.Nullable || !strings.HasPrefix(c.Definition, d.Formula) {
+			t.Errorf("%s: %+v, definition %+v", d.ID, c, d)
+		}
 	}
 	tests := []struct {
-		name, ind, layout string
-		vals              cells.Values
-		want              float64
-		ok                bool
+		name string
+		typ  Type
 	}{
-		{"granted", "share_granted", "gov2021", v("t3.granted.total", 6.0, "t3.partly_granted.total", 2.0, "t3.total_processed.total", 10.0), 0.8, true},
-		{"granted blank", "share_granted", "gov2021", v("t3.granted.total", nil, "t3.partly_granted.total", 2.0, "t3.total_processed.total", 10.0), 0, false},
-		{"granted zero total", "share_granted", "gov2021", v("t3.granted.total", 0.0, "t3.partly_granted.total", 0.0, "t3.total_processed.total", 0.0), 0, false},
-		{"other 2019", "t3_other_harmonised_total", "gov2019", v("t3.other.total", 4.0), 4, true},
-		{"other 2021", "t3_other_harmonised_total", "gov2021", v("t3.other_no_correction.total", 1.0, "t3.other_unpaid_fee.total", 0.0, "t3.other_other.total", 2.0), 3, true},
-		{"other 2021 blank", "t3_other_harmonised_total", "gov2021", v("t3.other_no_correction.total", 1.0, "t3.other_other.total", 2.0), 0, false},
-		{"other unknown layout", "t3_other_harmonised_total", "", v("t3.other.total", 4.0), 0, false},
-		{"litigation", "litigation_per_100_requests", "gov2021", v("t4.litigation_direct.total", 3.0, "t4.litigation_after_review.total", 1.0, "t3.new_received.total", 200.0), 2, true},
-		{"orgs", "requests_from_organisations", "gov2021", v("t3.new_received.commercial", 5.0, "t3.new_received.research", 0.0,
-			"t3.new_received.social_welfare", 1.0, "t3.new_received.legal_service", 2.0, "t3.new_received.other_org", 0.0), 8, true},
-		{"denied", "share_denied", "gov2019", v("t3.total_processed.total", 16.0, "t3.denied_state_secret.total", 1.0, "t3.denied_law_prohibited.total", 0.0,
-			"t3.denied_three_safeties.total", 0.0, "t3.denied_third_party.total", 1.0, "t3.denied_internal_affairs.total", 0.0,
-			"t3.denied_process_info.total", 2.0, "t3.denied_enforcement_file.total", 0.0, "t3.denied_inquiry.total", 0.0), 0.25, true},
+		{"share_granted", Double}, {"requests_from_organisations", Int64}, {"review_correction_rate", Double},
+		{"litigation_per_100_requests", Double}, {"yoy_new_received", Int64}, {"yoy_new_received_rel", Double},
+		{"t3_other_harmonised_total", Int64}, {"t3_other_harmonised_natural_person", Int64},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			x, found := byName[tc.ind]
-			if !found {
-				t.Fatalf("no indicator %s", tc.ind)
-			}
-			got, ok := x.eval(tc.vals, tc.layout)
-			if ok != tc.ok || ok && math.Abs(got-tc.want) > 1e-12 {
-				t.Errorf("%s = %v, %v; want %v, %v", tc.ind, got, ok, tc.want, tc.ok)
-			}
-		})
+		if c, ok := byName[tc.name]; !ok || c.Type != tc.typ {
+			t.Errorf("%s: type %v (present %v), want %v", tc.name, c.Type, ok, tc.typ)
+		}
 	}
 }
 
@@ -614,9 +619,9 @@ func TestREADMEListsColumns(t *testing.T) {
 			}
 		}
 	}
-	for _, x := range indicators() {
-		if !strings.Contains(string(b), x.Name) && !strings.HasPrefix(x.Name, "t3_other_harmonised_") {
-			t.Errorf("README.md does not list indicator %s", x.Name)
+	for _, d := range indicators.Definitions() {
+		if !strings.Contains(string(b), d.ID) {
+			t.Errorf("README.md does not list indicator %s", d.ID)
 		}
 	}
 }

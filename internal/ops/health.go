@@ -103,11 +103,13 @@ func (b Backoff) next(h store.SiteHealth, outcome, reason string, ordinal int64,
 
 // SiteRef names a registry site for the backoff filter.
 type SiteRef struct {
+	// Code is the registry code, URL the site's root.
 	Code, URL string
 }
 
 // Skipped is a site left out of a run by the backoff.
 type Skipped struct {
+	// Code is the registry code.
 	Code string
 	// Failures is its count of consecutive failed runs; NextRun the crawl ordinal that tries
 	// it again.
@@ -143,6 +145,7 @@ func FilterEligible(ctx context.Context, st *store.Store, b Backoff, sites []Sit
 
 // SiteResult is one site's classified outcome in a run.
 type SiteResult struct {
+	// Code is the registry code, Outcome one of the Outcome* constants, Reason its detail.
 	Code, Outcome, Reason string
 	// Failures is the site's count of consecutive failed runs after this one.
 	Failures int

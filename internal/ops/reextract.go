@@ -48,6 +48,7 @@ type Change struct {
 
 // Unavailable is a document whose bytes could not be found.
 type Unavailable struct {
+	// DocumentID is the document; Source its first source; Reason why its bytes are gone.
 	DocumentID int64
 	Source     string
 	Reason     string

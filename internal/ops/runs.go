@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"time"
 
 	"github.com/ogireports/ogireports/internal/store"
@@ -106,6 +105,7 @@ type CrawlResult struct {
 
 // CrawlSession wraps one crawl run: history, backoff across runs, site outcomes.
 type CrawlSession struct {
+	// Run is the run's history row.
 	Run *Run
 	// Backoff is the policy applied (DefaultBackoff unless set before Eligible).
 	Backoff Backoff
@@ -205,18 +205,19 @@ func (s *CrawlSession) Finish(ctx context.Context, res CrawlResult) (status stri
 		s.log.Error("crawl: recording the run failed", "err", ferr)
 		return StatusFailed, ExitFatal
 	}
-	s.log.Info("crawl run recorded", "run", s.Run.ID, "status", status, "sites_ok", c.SitesOK,
-		"unreachable", c.SitesUnreachable, "blocked", c.SitesBlocked, "skipped_backoff", c.SkippedBackoff,
-		"not_modified", c.NotModified)
-	return status, ExitFor(status)
-}
-
-// ErrorKinds returns the keys of an errors-by-kind map, sorted (for stable output).
-func ErrorKinds(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	attrs := []any{"run", s.Run.ID, "status", status, "sites_ok", c.SitesOK, "unreachable", c.SitesUnreachable,
+		"blocked", c.SitesBlocked, "robots", c.SitesRobots, "skipped_backoff", c.SkippedBackoff,
+		"unfinished", c.SitesUnfinished, "pages", c.Pages, "not_modified", c.NotModified,
+		"reports_new", c.ReportsNew, "reports_changed", c.ReportsChanged}
+	switch status {
+	case StatusStopped:
+		s.log.Info("crawl stopped at --max-runtime; the next run continues", attrs...)
+	case StatusInterrupted:
+		s.log.Warn("crawl interrupted; the next run continues", append(attrs, "err", res.Err)...)
+	case StatusFailed:
+		s.log.Error("crawl failed", append(attrs, "err", res.Err)...)
+	default:
+		s.log.Info("crawl run recorded", attrs...)
 	}
-	sort.Strings(out)
-	return out
+	return status, ExitFor(status)
 }

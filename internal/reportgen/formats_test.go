@@ -125,6 +125,7 @@ func hasQuirk(v reportgen.Variant, q string) bool {
 // truth cell through docx.Extract and normalize.
 func TestDOCXReadByLibreOffice(t *testing.T) {
 	testutil.NeedTool(t, "soffice", "libreoffice-writer-nogui")
+	t.Cleanup(doc.RemoveProfiles)
 	vs := reportgen.Variants(1)
 	for _, v := range []reportgen.Variant{vs[0], vs[1], vs[10]} {
 		data, err := v.DOCX()
@@ -165,6 +166,7 @@ func TestDOCXReadByLibreOffice(t *testing.T) {
 
 func TestViaLibreOffice(t *testing.T) {
 	testutil.NeedTool(t, "soffice", "libreoffice-writer-nogui")
+	t.Cleanup(doc.RemoveProfiles)
 	v := reportgen.Variants(1)[2]
 	tests := []struct {
 		format string
@@ -196,6 +198,7 @@ func TestViaLibreOffice(t *testing.T) {
 
 func TestPNGScan(t *testing.T) {
 	testutil.NeedTool(t, "soffice", "libreoffice-writer-nogui")
+	t.Cleanup(doc.RemoveProfiles)
 	testutil.NeedTool(t, "pdftoppm", "poppler-utils")
 	pages, err := reportgen.Variants(1)[0].PNGScan(150)
 	if err != nil {

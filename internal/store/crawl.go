@@ -134,6 +134,47 @@ func optTime(t time.Time) string {
 	return formatTime(t)
 }
 
+// execer is what the crawl writes need: *sql.DB or *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// CrawlTx is one write transaction of crawl state (see Store.CrawlWrite): the crawler batches
+// its many small writes (fetch log, frontier, sites, hosts) into few transactions.
+type CrawlTx struct{ tx *sql.Tx }
+
+// CrawlWrite runs fn in one write transaction.
+func (s *Store) CrawlWrite(ctx context.Context, fn func(w CrawlTx) error) error {
+	return s.WithTx(ctx, func(tx *sql.Tx) error { return fn(CrawlTx{tx: tx}) })
+}
+
+// SaveCrawlSite is Store.SaveCrawlSite in the transaction.
+func (w CrawlTx) SaveCrawlSite(ctx context.Context, r CrawlSite) error {
+	return saveCrawlSite(ctx, w.tx, r)
+}
+
+// CompleteFrontier is Store.CompleteFrontier in the transaction.
+func (w CrawlTx) CompleteFrontier(ctx context.Context, done *FrontierItem, items []FrontierItem) (int, error) {
+	return completeFrontier(ctx, w.tx, done, items)
+}
+
+// UpdateFrontier is Store.UpdateFrontier in the transaction.
+func (w CrawlTx) UpdateFrontier(ctx context.Context, it FrontierItem) error {
+	return updateFrontier(ctx, w.tx, it)
+}
+
+// SaveHost is Store.SaveHost in the transaction.
+func (w CrawlTx) SaveHost(ctx context.Context, h HostRow) error { return saveHost(ctx, w.tx, h) }
+
+// AddFetch is Store.AddFetch in the transaction.
+func (w CrawlTx) AddFetch(ctx context.Context, f FetchRow) error { return addFetch(ctx, w.tx, f) }
+
+// MarkFetchProcessed is Store.MarkFetchProcessed in the transaction.
+func (w CrawlTx) MarkFetchProcessed(ctx context.Context, url, sha string) error {
+	return markFetchProcessed(ctx, w.tx, url, sha)
+}
+
 // KeepConns keeps up to n idle connections in the pool instead of database/sql's default of
 // two: a crawl's many goroutines otherwise close and reopen SQLite connections (pragmas,
 // schema load) for most statements, which costs milliseconds each.
@@ -192,7 +233,11 @@ func (s *Store) CrawlSite(ctx context.Context, code string) (r CrawlSite, ok boo
 
 // SaveCrawlSite inserts or replaces a site's row.
 func (s *Store) SaveCrawlSite(ctx context.Context, r CrawlSite) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO crawl_sites(code, name, url, run_id, state, reason, column_url, pages, reports, updated_at)
+	return saveCrawlSite(ctx, s.db, r)
+}
+
+func saveCrawlSite(ctx context.Context, db execer, r CrawlSite) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO crawl_sites(code, name, url, run_id, state, reason, column_url, pages, reports, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(code) DO UPDATE SET name=excluded.name, url=excluded.url, run_id=excluded.run_id, state=excluded.state,
 		reason=excluded.reason, column_url=excluded.column_url, pages=excluded.pages, reports=excluded.reports, updated_at=excluded.updated_at`,
@@ -245,6 +290,14 @@ func (s *Store) AddFrontier(ctx context.Context, items []FrontierItem) (added in
 // were new.
 func (s *Store) CompleteFrontier(ctx context.Context, done *FrontierItem, items []FrontierItem) (added int, err error) {
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
+		added, err = completeFrontier(ctx, tx, done, items)
+		return err
+	})
+	return added, err
+}
+
+func completeFrontier(ctx context.Context, tx execer, done *FrontierItem, items []FrontierItem) (added int, err error) {
+	err = func() error {
 		added = 0
 		if done != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE frontier SET state = ?, attempts = ?, next_try = ?, err = ? WHERE site = ? AND url = ?`,
@@ -275,9 +328,9 @@ func (s *Store) CompleteFrontier(ctx context.Context, done *FrontierItem, items 
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
-		return 0, fmt.Errorf("add frontier: %w", err)
+		return 0, fmt.Errorf("complete frontier: %w", err)
 	}
 	return added, nil
 }
@@ -326,7 +379,11 @@ func (s *Store) Frontier(ctx context.Context, site, state string, limit int) ([]
 
 // UpdateFrontier saves an item's state, attempts, next try and error.
 func (s *Store) UpdateFrontier(ctx context.Context, it FrontierItem) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE frontier SET state = ?, attempts = ?, next_try = ?, err = ? WHERE site = ? AND url = ?`,
+	return updateFrontier(ctx, s.db, it)
+}
+
+func updateFrontier(ctx context.Context, db execer, it FrontierItem) error {
+	_, err := db.ExecContext(ctx, `UPDATE frontier SET state = ?, attempts = ?, next_try = ?, err = ? WHERE site = ? AND url = ?`,
 		it.State, it.Attempts, optTime(it.NextTry), it.Err, it.Site, it.URL)
 	if err != nil {
 		return fmt.Errorf("update frontier %s: %w", it.URL, err)
@@ -353,7 +410,11 @@ func (s *Store) Host(ctx context.Context, host string) (h HostRow, ok bool, err 
 
 // SaveHost inserts or replaces a host's politeness state.
 func (s *Store) SaveHost(ctx context.Context, h HostRow) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO hosts(host, robots, robots_status, robots_expires, crawl_delay_ms, next_allowed, blocked_reason)
+	return saveHost(ctx, s.db, h)
+}
+
+func saveHost(ctx context.Context, db execer, h HostRow) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO hosts(host, robots, robots_status, robots_expires, crawl_delay_ms, next_allowed, blocked_reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(host) DO UPDATE SET robots=excluded.robots, robots_status=excluded.robots_status, robots_expires=excluded.robots_expires,
 		crawl_delay_ms=excluded.crawl_delay_ms, next_allowed=excluded.next_allowed, blocked_reason=excluded.blocked_reason`,
@@ -366,7 +427,11 @@ func (s *Store) SaveHost(ctx context.Context, h HostRow) error {
 
 // AddFetch appends a fetch to the log.
 func (s *Store) AddFetch(ctx context.Context, f FetchRow) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO fetches(url, final_url, method, kind, status, content_type, etag, last_modified, sha256, size, truncated, fetched_at, error)
+	return addFetch(ctx, s.db, f)
+}
+
+func addFetch(ctx context.Context, db execer, f FetchRow) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO fetches(url, final_url, method, kind, status, content_type, etag, last_modified, sha256, size, truncated, fetched_at, error)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.URL, f.FinalURL, f.Method, f.Kind, f.Status, f.ContentType, f.ETag, f.LastModified, f.SHA256, f.Size, f.Truncated, formatTime(f.FetchedAt), f.Error)
 	if err != nil {
@@ -397,7 +462,11 @@ func (s *Store) LastFetch(ctx context.Context, url string) (f FetchRow, anyProce
 
 // MarkFetchProcessed records that the body sha of url went through the pipeline.
 func (s *Store) MarkFetchProcessed(ctx context.Context, url, sha string) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE fetches SET processed = 1 WHERE url = ? AND sha256 = ?`, url, sha); err != nil {
+	return markFetchProcessed(ctx, s.db, url, sha)
+}
+
+func markFetchProcessed(ctx context.Context, db execer, url, sha string) error {
+	if _, err := db.ExecContext(ctx, `UPDATE fetches SET processed = 1 WHERE url = ? AND sha256 = ?`, url, sha); err != nil {
 		return fmt.Errorf("mark processed %s: %w", url, err)
 	}
 	return nil

@@ -216,16 +216,26 @@ func (s *Store) CountReports(ctx context.Context, f ExportFilter) (int64, error)
 	return n, nil
 }
 
-// EachKeyValue calls fn once per report matching f with the report's agency, year and value
-// of cell key (nil when the cell is blank or absent). The order is unspecified. Exports use it
-// to compare a report with the same agency's other years.
-func (s *Store) EachKeyValue(ctx context.Context, f ExportFilter, key string,
-	fn func(reportID int64, agency string, year int, value *float64) error) error {
+// EachKeyValues calls fn for every report matching f, ordered by report id, with the
+// report's agency and year and each of the named cells it has (key and value, nil when blank).
+// A report with none of the keys is passed once with key "". Exports use it to compare a report
+// with the same agency's other years.
+func (s *Store) EachKeyValues(ctx context.Context, f ExportFilter, keys []string,
+	fn func(reportID int64, agency string, year int, key string, value *float64) error) error {
+	if len(keys) == 0 {
+		return fmt.Errorf("each key values: no keys")
+	}
 	w, args := f.where("r.id")
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.agency, r.year, c.value FROM reports r
-		LEFT JOIN cells c ON c.report_id = r.id AND c.key = ?`+w, append([]any{key}, args...)...)
+	qargs := make([]any, 0, len(keys)+len(args))
+	for _, k := range keys {
+		qargs = append(qargs, k)
+	}
+	qargs = append(qargs, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.agency, r.year, c.key, c.value FROM reports r
+		LEFT JOIN cells c ON c.report_id = r.id AND c.key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`+w+`
+		ORDER BY r.id`, qargs...)
 	if err != nil {
-		return fmt.Errorf("query %s values: %w", key, err)
+		return fmt.Errorf("query key values: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -233,22 +243,23 @@ func (s *Store) EachKeyValue(ctx context.Context, f ExportFilter, key string,
 			id     int64
 			agency string
 			year   sql.NullInt64
+			key    sql.NullString
 			value  sql.NullFloat64
 		)
-		if err := rows.Scan(&id, &agency, &year, &value); err != nil {
-			return fmt.Errorf("read %s value: %w", key, err)
+		if err := rows.Scan(&id, &agency, &year, &key, &value); err != nil {
+			return fmt.Errorf("read key value: %w", err)
 		}
 		var v *float64
 		if value.Valid {
 			x := value.Float64
 			v = &x
 		}
-		if err := fn(id, agency, int(year.Int64), v); err != nil {
+		if err := fn(id, agency, int(year.Int64), key.String, v); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read %s values: %w", key, err)
+		return fmt.Errorf("read key values: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/ogireports/ogireports/internal/normalize"
@@ -110,27 +113,28 @@ func TestEachReportBundle(t *testing.T) {
 	}
 }
 
-func TestEachKeyValue(t *testing.T) {
+func TestEachKeyValues(t *testing.T) {
 	s, ids := exportFixture(t)
-	got := map[int64]string{}
-	err := s.EachKeyValue(context.Background(), ExportFilter{}, "t3.new_received.natural_person",
-		func(id int64, agency string, year int, v *float64) error {
-			got[id] = agency + " " + fmtPtr(v)
-			if id == ids[1] && year != 0 || id == ids[0] && year != 2022 {
-				t.Errorf("report %d year %d", id, year)
-			}
+	var got []string
+	err := s.EachKeyValues(context.Background(), ExportFilter{}, []string{"t3.new_received.natural_person", "t3.new_received.research"},
+		func(id int64, agency string, year int, key string, v *float64) error {
+			got = append(got, fmt.Sprintf("%d %s %d %s %s", id, agency, year, key, fmtPtr(v)))
 			return nil
 		})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64]string{ids[0]: "烟台市牟平区人民政府 92", ids[1]: "某局 NULL", ids[2]: "烟台市牟平区人民政府 92"}
-	for id, w := range want {
-		if got[id] != w {
-			t.Errorf("report %d: %q, want %q", id, got[id], w)
-		}
+	want := []string{
+		fmt.Sprintf("%d 烟台市牟平区人民政府 2022 t3.new_received.natural_person 92", ids[0]),
+		fmt.Sprintf("%d 烟台市牟平区人民政府 2022 t3.new_received.research NULL", ids[0]),
+		fmt.Sprintf("%d 某局 0  NULL", ids[1]),
+		fmt.Sprintf("%d 烟台市牟平区人民政府 2020 t3.new_received.natural_person 92", ids[2]),
 	}
-	if len(got) != len(want) {
-		t.Errorf("got %v", got)
+	sort.Strings(got[:2])
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if err := s.EachKeyValues(context.Background(), ExportFilter{}, nil, nil); err == nil {
+		t.Error("no keys: no error")
 	}
 }

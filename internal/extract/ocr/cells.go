@@ -100,6 +100,9 @@ func suspectHan(s string, conf float64) bool {
 	return n == 1 || conf < LowConfidence
 }
 
+// blankMark reports whether a reading is a printed blank marker a digit pass can see.
+func blankMark(s string) bool { return s == "/" || dashLike(s) }
+
 // numCore is a reading reduced to what a number consists of, for comparing two readings.
 func numCore(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -127,6 +130,7 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 	type ref struct{ g, c int }
 	var refs []ref
 	var crops, inners []image.Rectangle
+	var inkH []int
 	reads := make([][]cellRead, len(grids))
 	margin := paramsFor(r).tol/2 + 2
 	for gi, g := range grids {
@@ -142,6 +146,7 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 			refs = append(refs, ref{gi, ci})
 			crops = append(crops, ink.Inset(-3).Intersect(in))
 			inners = append(inners, in)
+			inkH = append(inkH, ink.Dy())
 		}
 	}
 	if len(crops) == 0 {
@@ -176,13 +181,14 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 		z.text += "\n" + t
 		z.conf = min(z.conf, l.conf)
 	}
-	// Second pass: digits only, for cells whose chi_sim reading is numeric, empty, or one or two
-	// Chinese characters that may be a misread digit.
+	// Second pass: digits only, for cells whose chi_sim reading is numeric, empty, a dash (a
+	// blank marker, or a sign whose digit was lost), or one or two Chinese characters that may
+	// be a misread digit.
 	var numIdx []int
 	var numCrops []image.Rectangle
 	for k, z := range zh {
 		t := strings.TrimSpace(z.text)
-		if t == "" || numericShape(t) || (!hasHan(t) && !dashLike(t)) || suspectHan(t, z.conf) {
+		if t == "" || numericShape(t) || !hasHan(t) || dashLike(t) || suspectHan(t, z.conf) {
 			numIdx = append(numIdx, k)
 			numCrops = append(numCrops, crops[k])
 		}
@@ -197,59 +203,13 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 	}
 	var lowIdx []int
 	for k, z := range zh {
-		cr := cellRead{text: strings.TrimSpace(z.text), conf: z.conf}
-		i, isNumeric := isNum[k]
-		if isNumeric {
-			d := dg[i]
-			dt := strings.TrimSpace(d.text)
-			zt := cr.text
-			switch {
-			case suspectHan(zt, z.conf) && numCore(dt) == "":
-				// A short label after all (the digit pass found no digit).
-				isNumeric = false
-			case suspectHan(zt, z.conf):
-				// A digit read as a Chinese character (1 as 工, 0 as 口): the digit reading,
-				// flagged, with the other as an alternative.
-				cr.text, cr.conf, cr.low = dt, min(d.conf, z.conf), true
-				cr.alts = append(cr.alts, zt)
-			case dt == "" && zt == "":
-				cr = cellRead{conf: 0, low: true}
-			case dt == "":
-				cr.low = true
-			default:
-				cr.text, cr.conf = dt, d.conf
-				// Keep a money unit the digit pass cannot read.
-				if strings.HasSuffix(zt, "元") && numCore(zt) == numCore(dt) {
-					unit := "元"
-					if strings.HasSuffix(zt, "万元") {
-						unit = "万元"
-					}
-					cr.text = dt + unit
-				}
-				if numCore(zt) != numCore(dt) {
-					cr.low = true
-					if zt != "" {
-						cr.alts = append(cr.alts, zt)
-					}
-				}
-			}
+		var d *reading
+		if i, ok := isNum[k]; ok {
+			d = &dg[i]
 		}
-		if isNumeric {
-			// A blank marker read alike by both passes is certain; a lone sign where the other
-			// pass saw a digit ("-" for "-1") stays uncertain.
-			blank := func(s string) bool { return s == "/" || dashLike(s) }
-			if blank(cr.text) && blank(strings.TrimSpace(z.text)) {
-				cr.low = false
-			}
-			if cr.conf < LowConfidence {
-				cr.low = true
-			}
-			if cr.low {
-				lowIdx = append(lowIdx, k)
-			}
-		}
-		if dashLike(cr.text) {
-			cr.text = "—"
+		cr, numeric := combine(z, d, inkH[k], lineH)
+		if numeric && cr.low {
+			lowIdx = append(lowIdx, k)
 		}
 		reads[refs[k].g][refs[k].c] = cr
 	}
@@ -330,4 +290,71 @@ type altCell struct {
 	t                    *extract.Table
 	row, col, rows, cols int
 	texts                []string
+}
+
+// combine decides a cell's reading from its chi_sim reading z and, for cells that went through
+// the digit pass, its digit reading d; inkH is the height of the cell's ink and lineH the
+// page's line height. numeric tells whether the cell was read as a number (or a blank marker).
+func combine(z reading, d *reading, inkH, lineH int) (cr cellRead, numeric bool) {
+	cr = cellRead{text: strings.TrimSpace(z.text), conf: z.conf}
+	numeric = d != nil
+	if numeric {
+		dt := strings.TrimSpace(d.text)
+		zt := cr.text
+		switch {
+		case suspectHan(zt, z.conf) && numCore(dt) == "":
+			// A short label after all (the digit pass found no digit).
+			numeric = false
+		case suspectHan(zt, z.conf):
+			// A digit read as a Chinese character (1 as 工, 0 as 口): the digit reading,
+			// flagged, with the other as an alternative.
+			cr.text, cr.conf, cr.low = dt, min(d.conf, z.conf), true
+			cr.alts = append(cr.alts, zt)
+		case dt == "" && zt == "":
+			cr = cellRead{conf: 0, low: true}
+		case dt == "":
+			cr.low = true
+		default:
+			cr.text, cr.conf = dt, d.conf
+			// Keep a money unit the digit pass cannot read; the whitelist may have forced
+			// the unit glyph into one trailing digit ("85423600元" as "854236003").
+			if strings.HasSuffix(zt, "元") {
+				unit := "元"
+				if strings.HasSuffix(zt, "万元") {
+					unit = "万元"
+				}
+				zc, dc := numCore(zt), numCore(dt)
+				switch {
+				case zc == dc:
+					cr.text = dt + unit
+				case zc != "" && len(dc) == len(zc)+1 && strings.HasPrefix(dc, zc) && strings.HasSuffix(dt, dc[len(zc):]):
+					cr.text, dt = strings.TrimSuffix(dt, dc[len(zc):])+unit, strings.TrimSuffix(dt, dc[len(zc):])
+				}
+			}
+			if numCore(zt) != numCore(dt) && !(blankMark(zt) && blankMark(dt)) {
+				cr.low = true
+				if zt != "" {
+					cr.alts = append(cr.alts, zt)
+				}
+			}
+		}
+	}
+	if numeric {
+		// A blank marker read alike by both passes is certain; a lone sign where the other
+		// pass saw a digit ("-" for "-1") stays uncertain.
+		if blankMark(cr.text) && blankMark(strings.TrimSpace(z.text)) {
+			cr.low = false
+		}
+		// A dash is flat: ink as tall as half a line read as a dash hides a digit.
+		if dashLike(cr.text) && inkH*2 > lineH {
+			cr.low = true
+		}
+		if cr.conf < LowConfidence {
+			cr.low = true
+		}
+	}
+	if dashLike(cr.text) {
+		cr.text = "—"
+	}
+	return cr, numeric
 }

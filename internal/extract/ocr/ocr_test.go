@@ -109,11 +109,15 @@ func TestWithoutTesseract(t *testing.T) {
 }
 
 // needOCR skips (or fails under OGIREPORTS_REQUIRE_TOOLS=1) without tesseract and chi_sim.
-func needOCR(t *testing.T) {
+func needOCR(t testing.TB) {
 	t.Helper()
 	testutil.NeedTool(t, "tesseract", "tesseract-ocr")
 	if !Available() {
-		testutil.NeedTool(t, "tesseract-chi_sim", "tesseract-ocr-chi-sim")
+		msg := "tesseract has no chi_sim language (Debian package tesseract-ocr-chi-sim); this test needs it"
+		if testutil.ToolsRequired() {
+			t.Fatal(msg + ", and OGIREPORTS_REQUIRE_TOOLS=1 forbids skipping")
+		}
+		t.Skip(msg)
 	}
 }
 
@@ -121,6 +125,9 @@ func needOCR(t *testing.T) {
 // HTML pages embed them) and checks table 四 cell by cell against the truth, and the cell
 // metadata every OCR cell must carry.
 func TestImageJPEGTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders and OCRs a report page; skipped with -short")
+	}
 	needOCR(t)
 	v := reportgen.Variants(20260101)[2]
 	pages := scan(t, v)
@@ -181,6 +188,9 @@ func TestImageJPEGTable(t *testing.T) {
 
 // TestPDF renders a variant through LibreOffice to PDF and reads it as a scan.
 func TestPDF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders and OCRs a report; skipped with -short")
+	}
 	needOCR(t)
 	testutil.NeedTool(t, "pdftoppm", "poppler-utils")
 	testutil.NeedTool(t, "soffice", "libreoffice-writer")
@@ -399,5 +409,49 @@ func TestImageTooLarge(t *testing.T) {
 	_, err := Image(hdr)
 	if err == nil || !strings.Contains(err.Error(), "beyond the limit") {
 		t.Errorf("error %v, want a size limit error", err)
+	}
+}
+
+// TestCombine checks how the chi_sim and digit readings of a cell are combined: the digit
+// reading wins, disagreement is flagged with the other reading kept as an alternative, blank
+// markers read alike are certain, and nothing uncertain goes unflagged.
+func TestCombine(t *testing.T) {
+	r := func(s string, c float64) reading { return reading{text: s, conf: c} }
+	tests := []struct {
+		name    string
+		z       reading
+		d       *reading
+		inkH    int
+		want    string
+		low     bool
+		alts    []string
+		numeric bool
+	}{
+		{"label", r("行政许可", 0.95), nil, 20, "行政许可", false, nil, false},
+		{"agreeing number", r("378", 0.9), &reading{"378", 0.96}, 15, "378", false, nil, true},
+		{"disagreeing number", r("38", 0.9), &reading{"378", 0.96}, 15, "378", true, []string{"38"}, true},
+		{"low confidence digits", r("5", 0.9), &reading{"5", 0.4}, 15, "5", true, nil, true},
+		{"money unit kept", r("251000元", 0.9), &reading{"251000", 0.95}, 15, "251000元", false, nil, true},
+		{"unit forced into a digit", r("85423600元", 0.9), &reading{"854236003", 0.95}, 15, "85423600元", false, nil, true},
+		{"digit read as Han", r("工", 0.3), &reading{"1", 0.9}, 15, "1", true, []string{"工"}, true},
+		{"blank word", r("无", 0.95), nil, 20, "无", false, nil, false},
+		{"short label, no digit", r("合计", 0.5), &reading{"", 0}, 20, "合计", false, nil, false},
+		{"dash read alike", r("一", 0.9), &reading{"-", 0.95}, 2, "—", false, nil, true},
+		{"tall ink read as a dash", r("一", 0.9), &reading{"-", 0.95}, 15, "—", true, nil, true},
+		{"sign lost by one pass", r("-1", 0.9), &reading{"-", 0.95}, 15, "—", true, []string{"-1"}, true},
+		{"ink but nothing read", r("", 0), &reading{"", 0}, 15, "", true, nil, true},
+		{"slash", r("/", 0.9), &reading{"/", 0.95}, 15, "/", false, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cr, numeric := combine(tc.z, tc.d, tc.inkH, 22)
+			if cr.text != tc.want || cr.low != tc.low || numeric != tc.numeric || !slices.Equal(cr.alts, tc.alts) {
+				t.Errorf("combine = %q low=%v numeric=%v alts=%q; want %q low=%v numeric=%v alts=%q",
+					cr.text, cr.low, numeric, cr.alts, tc.want, tc.low, tc.numeric, tc.alts)
+			}
+			if cr.conf < 0 || cr.conf > 1 {
+				t.Errorf("confidence %v outside [0,1]", cr.conf)
+			}
+		})
 	}
 }

@@ -125,10 +125,7 @@ func score(v reportgen.Variant, rep *normalize.Report) scoreResult {
 // acceptance OCRs n variants (every step-th of the standard set) and checks the bar of the
 // issue: at least 98% of truth cells exact over the set, and no silent error.
 func acceptance(t *testing.T, picks []int) {
-	testutil.NeedTool(t, "tesseract", "tesseract-ocr")
-	if !Available() {
-		testutil.NeedTool(t, "tesseract-chi_sim-is-missing", "tesseract-ocr-chi-sim")
-	}
+	needOCR(t)
 	vs := reportgen.Variants(20260101)
 	var total, exact, low, silent, metaMiss int
 	for _, i := range picks {
@@ -197,7 +194,7 @@ func TestScanAcceptance(t *testing.T) {
 
 // BenchmarkPages measures OCR throughput on the scanned pages of one variant (pages/s).
 func BenchmarkPages(b *testing.B) {
-	testutil.NeedTool(b, "tesseract", "tesseract-ocr")
+	needOCR(b)
 	pages := scan(b, reportgen.Variants(20260101)[0])
 	b.ResetTimer()
 	for b.Loop() {
