@@ -143,6 +143,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 		}
 		return crawl.Outcome{Report: res.Status == store.StatusReport, NewBytes: res.New}, nil
 	})
+	defer crawl.TuneGC()()
 	c := crawl.New(ccfg, f, state, archive, proc, log)
 	sum, err := c.Run(ctx, sites)
 	if bar != nil {

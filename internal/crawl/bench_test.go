@@ -19,7 +19,7 @@ import (
 
 // countingRecorder counts final responses per host and passes them on.
 type countingRecorder struct {
-	next fetch.Recorder
+	next        fetch.Recorder
 	mu          sync.Mutex
 	n           map[string]int
 	first, last map[string]time.Time
@@ -71,8 +71,9 @@ func BenchmarkCrawl(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("OGIREPORTS_BENCH_DELAY")); err == nil && v > 0 {
 		delay = v
 	}
+	defer TuneGC()()
 	for i := 0; i < b.N; i++ {
-		env := startSim(b, simweb.Config{Seed: 7, Sites: hosts, CrawlDelayUnit: delay / 2, Faults: &simweb.Faults{}, LogCap: 4000})
+		env := startSim(b, simweb.Config{Seed: 7, Sites: hosts, CrawlDelayUnit: delay / 2, Faults: &simweb.Faults{}, LogCap: 16})
 		st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)

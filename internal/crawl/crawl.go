@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -369,9 +370,6 @@ func (c *Crawler) loop(ctx context.Context, sr *siteRun, log *slog.Logger) {
 			if sr.stop != nil {
 				return
 			}
-			if sr.rec.Pages%16 == 0 {
-				c.saveSite(ctx, sr.rec)
-			}
 		}
 		if !worked && !soonest.IsZero() {
 			t := time.NewTimer(time.Until(soonest))
@@ -474,7 +472,8 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 	if err != nil {
 		it.Err = err.Error()
 	}
-	if err := c.st.Complete(context.WithoutCancel(ctx), it, children); err != nil {
+	sr.rec.UpdatedAt = time.Now()
+	if err := c.st.Complete(context.WithoutCancel(ctx), it, children, sr.rec); err != nil {
 		log.Error("complete item", "url", it.URL, "err", err)
 		sr.stop = err
 	}
@@ -498,7 +497,7 @@ func (c *Crawler) failed(ctx context.Context, sr *siteRun, it Item, err error, l
 		it.Attempts++
 		it.NextTry = rl.Until
 		it.Err = err.Error()
-		c.saveItem(ctx, it)
+		c.complete(ctx, sr, it)
 		return
 	case kind == "robots":
 		it.State = ItemSkipped
@@ -516,7 +515,16 @@ func (c *Crawler) failed(ctx context.Context, sr *siteRun, it Item, err error, l
 	it.Attempts++
 	it.Err = err.Error()
 	log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", err)
-	c.saveItem(ctx, it)
+	c.complete(ctx, sr, it)
+}
+
+// complete saves a worked item together with the site's counters.
+func (c *Crawler) complete(ctx context.Context, sr *siteRun, it Item) {
+	sr.rec.UpdatedAt = time.Now()
+	if err := c.st.Complete(context.WithoutCancel(ctx), it, nil, sr.rec); err != nil {
+		c.log.Error("complete item", "url", it.URL, "err", err)
+		sr.stop = err
+	}
 }
 
 // handled is a fetched item ready for its kind's handler.
@@ -861,6 +869,20 @@ func sanitizeName(s string) string {
 		s = s[:180]
 	}
 	return strings.ToValidUTF8(s, "")
+}
+
+// TuneGC sets the garbage collector for a crawl and returns a function restoring the old
+// settings: a crawl allocates a page's worth of garbage per request (bodies, parse trees), and
+// at the default GOGC=100 with a small live heap the collector runs so often that its assists
+// stall the request goroutines (measured: 20 ms mean server time in the simulated web at
+// GOGC=100, 5 ms at 400). GOGC=400 under a 160 MiB soft memory limit keeps the peak bounded.
+func TuneGC() (restore func()) {
+	oldPct := debug.SetGCPercent(400)
+	oldLimit := debug.SetMemoryLimit(160 << 20)
+	return func() {
+		debug.SetGCPercent(oldPct)
+		debug.SetMemoryLimit(oldLimit)
+	}
 }
 
 // dedupe keeps the first item of each URL.

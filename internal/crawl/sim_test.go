@@ -72,12 +72,7 @@ func (e *simEnv) fetcher(delay time.Duration, ignoreRobots bool, st any, a *fetc
 	cfg.Delay, cfg.Jitter, cfg.Proxy, cfg.IgnoreRobots = delay, 0.2, e.proxy, ignoreRobots
 	cfg.MaxRetryAfter = 5 * time.Second
 	cfg.UserAgent = "ogireports/test (+https://example.org/contact)"
-	lg := quietLog()
-	if fn := os.Getenv("FETCHLOG"); fn != "" {
-		fh, _ := os.OpenFile(fn, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-		lg = slog.New(slog.NewTextHandler(fh, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	opts := []fetch.Option{fetch.WithArchive(a), fetch.WithLogger(lg)}
+	opts := []fetch.Option{fetch.WithArchive(a), fetch.WithLogger(quietLog())}
 	if r, ok := st.(fetch.Recorder); ok {
 		opts = append(opts, fetch.WithRecorder(r))
 	}

@@ -88,8 +88,9 @@ type State interface {
 	AddItems(ctx context.Context, items []Item) (added int, err error)
 	PendingItems(ctx context.Context, site string, limit int) ([]Item, error)
 	SaveItem(ctx context.Context, it Item) error
-	// Complete saves a worked item and adds the items it found, atomically.
-	Complete(ctx context.Context, it Item, found []Item) error
+	// Complete saves a worked item, adds the items it found and saves the site's record
+	// (its counters), atomically.
+	Complete(ctx context.Context, it Item, found []Item, site SiteRecord) error
 	LastFetch(ctx context.Context, url string) (FetchInfo, bool, error)
 	MarkProcessed(ctx context.Context, url, sha string) error
 }
@@ -214,8 +215,11 @@ func (m *MemState) SaveItem(_ context.Context, it Item) error {
 }
 
 // Complete implements State.
-func (m *MemState) Complete(ctx context.Context, it Item, found []Item) error {
+func (m *MemState) Complete(ctx context.Context, it Item, found []Item, site SiteRecord) error {
 	if _, err := m.AddItems(ctx, found); err != nil {
+		return err
+	}
+	if err := m.SaveSite(ctx, site); err != nil {
 		return err
 	}
 	return m.SaveItem(ctx, it)

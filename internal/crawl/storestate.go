@@ -160,8 +160,7 @@ func (s *StoreState) LoadSite(ctx context.Context, code string) (SiteRecord, boo
 
 // SaveSite implements State.
 func (s *StoreState) SaveSite(_ context.Context, r SiteRecord) error {
-	row := store.CrawlSite{Code: r.Code, Name: r.Name, URL: r.URL, RunID: r.Run, State: r.State,
-		Reason: r.Reason, ColumnURL: r.ColumnURL, Pages: r.Pages, Reports: r.Reports, UpdatedAt: r.UpdatedAt}
+	row := siteRow(r)
 	return s.enqueue(func(ctx context.Context, w store.CrawlTx) error { return w.SaveCrawlSite(ctx, row) })
 }
 
@@ -195,12 +194,19 @@ func (s *StoreState) AddItems(ctx context.Context, items []Item) (int, error) {
 }
 
 // Complete implements State (queued).
-func (s *StoreState) Complete(_ context.Context, it Item, found []Item) error {
-	done, rows := toRow(it), toRows(found)
+func (s *StoreState) Complete(_ context.Context, it Item, found []Item, site SiteRecord) error {
+	done, rows, srow := toRow(it), toRows(found), siteRow(site)
 	return s.enqueue(func(ctx context.Context, w store.CrawlTx) error {
-		_, err := w.CompleteFrontier(ctx, &done, rows)
-		return err
+		if _, err := w.CompleteFrontier(ctx, &done, rows); err != nil {
+			return err
+		}
+		return w.SaveCrawlSite(ctx, srow)
 	})
+}
+
+func siteRow(r SiteRecord) store.CrawlSite {
+	return store.CrawlSite{Code: r.Code, Name: r.Name, URL: r.URL, RunID: r.Run, State: r.State,
+		Reason: r.Reason, ColumnURL: r.ColumnURL, Pages: r.Pages, Reports: r.Reports, UpdatedAt: r.UpdatedAt}
 }
 
 // PendingItems implements State.

@@ -243,9 +243,11 @@ func rowGroupRows(ncols int) int64 {
 
 // pageBytes is the target size of a Parquet page for a table of ncols columns: the writer holds
 // one page buffer per column (the panel has about 260 columns, times the years when
-// partitioned), so wide tables get small pages: 4 to 64 KiB, 512 KiB per file.
+// partitioned), so wide tables get small pages; narrow tables get large ones, because the
+// page index the writer keeps until the footer grows with the number of pages: 8 to 256 KiB,
+// about 2 MiB of page buffers per file.
 func pageBytes(ncols int) int {
-	return min(64<<10, max(4<<10, (512<<10)/max(ncols, 1)))
+	return min(256<<10, max(8<<10, (2<<20)/max(ncols, 1)))
 }
 
 // orderedGroup is a Parquet group node that keeps its fields in declaration order

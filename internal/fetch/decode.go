@@ -22,6 +22,9 @@ func Decode(body []byte, contentType string) (string, string) {
 		enc, name = simplifiedchinese.GB18030, "gb18030"
 	}
 	if name == "utf-8" {
+		if utf8.Valid(body) {
+			return string(body), name
+		}
 		return string(bytes.ToValidUTF8(body, []byte("\uFFFD"))), name
 	}
 	if name == "gbk" || name == "gb2312" {

@@ -769,6 +769,9 @@ func (f *Fetcher) roundTrip(ctx context.Context, rawURL string, req Request, h *
 		return out, nil
 	}
 	var buf bytes.Buffer
+	if res.ContentLength > 0 {
+		buf.Grow(int(res.ContentLength) + 1) // one allocation instead of doubling
+	}
 	n, err := io.Copy(&buf, io.LimitReader(res.Body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read body after %d bytes: %w", n, err)

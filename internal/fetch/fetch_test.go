@@ -294,10 +294,8 @@ func TestBackoffOn5xx(t *testing.T) {
 			cfg.IgnoreRobots = true
 			cfg.Delay = 1 * time.Millisecond
 			f := New(cfg)
-			f.sleep = func(ctx context.Context, d time.Duration) error { return nil } // no real waiting
 			var waits []time.Duration
-			base := f.now
-			f.now = base
+			f.sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil } // no real waiting
 			_, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/a"})
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
@@ -311,7 +309,9 @@ func TestBackoffOn5xx(t *testing.T) {
 					t.Errorf("requests = %d, want %d", got, cfg.MaxRetries+1)
 				}
 			}
-			_ = waits
+			if !tc.wantErr && len(waits) < int(tc.failures) {
+				t.Errorf("%d waits recorded for %d retries", len(waits), tc.failures)
+			}
 		})
 	}
 }

@@ -1,8 +1,6 @@
 package ocr
 
 import (
-	"errors"
-
 	"github.com/ogireports/ogireports/internal/extract"
 	"github.com/ogireports/ogireports/internal/normalize"
 )
@@ -24,9 +22,7 @@ func (a altCell) setText(s string) {
 func failedChecks(doc *extract.Document) (int, bool) {
 	rep, err := normalize.Normalize(doc)
 	if err != nil || rep == nil {
-		if err != nil && !errors.Is(err, normalize.ErrNotReport) {
-			return 0, false
-		}
+		// Not a report (normalize.ErrNotReport) or not normalisable: no identities to use.
 		return 0, false
 	}
 	return rep.ChecksFailed(), true

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"slices"
 	"testing"
 )
 
@@ -230,4 +231,36 @@ func TestFindGridsStackedTables(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestToRasterSubImage converts images whose bounds do not start at the origin (sub-images)
+// and of every common colour model to the same grey raster.
+func TestToRasterSubImage(t *testing.T) {
+	p := newPage(200, 100)
+	p.table([]int{20, 100, 180}, []int{20, 50, 80}, 1, 0, nil, nil)
+	want := toRaster(p.img)
+	rgba := image.NewRGBA(image.Rect(-5, -7, 195, 93))
+	draw.Draw(rgba, rgba.Bounds(), p.img, image.Point{}, draw.Src)
+	nrgba := image.NewNRGBA(image.Rect(0, 0, 200, 100))
+	draw.Draw(nrgba, nrgba.Bounds(), p.img, image.Point{}, draw.Src)
+	big := newPage(300, 200)
+	draw.Draw(big.img, image.Rect(50, 60, 250, 160), p.img, image.Point{}, draw.Src)
+	for name, img := range map[string]image.Image{
+		"rgba offset": rgba,
+		"nrgba":       nrgba,
+		"gray sub":    big.img.SubImage(image.Rect(50, 60, 250, 160)),
+		"paletted":    toPaletted(p.img),
+	} {
+		got := toRaster(img)
+		if got.w != want.w || got.h != want.h || !slices.Equal(got.pix, want.pix) {
+			t.Errorf("%s: raster differs from the grey original", name)
+		}
+	}
+}
+
+func toPaletted(src *image.Gray) *image.Paletted {
+	pal := color.Palette{color.Gray{0}, color.Gray{255}}
+	dst := image.NewPaletted(src.Bounds(), pal)
+	draw.Draw(dst, dst.Bounds(), src, image.Point{}, draw.Src)
+	return dst
 }

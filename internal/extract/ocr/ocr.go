@@ -271,8 +271,7 @@ func readPage(ctx context.Context, r *raster, page int) ([]extract.Block, []altC
 		y     int
 		block extract.Block
 	}
-	var blocks []placed
-	var mu sync.Mutex
+	var blocks, text []placed
 	var wg sync.WaitGroup
 	var textErr error
 	// Text outside the tables, concurrently with the cells.
@@ -292,9 +291,7 @@ func readPage(ctx context.Context, r *raster, page int) ([]extract.Block, []altC
 			return
 		}
 		for _, l := range paragraphs(lines(ws, cjkSep)) {
-			mu.Lock()
-			blocks = append(blocks, placed{l.box.Min.Y, extract.Block{Kind: extract.TextBlock, Text: l.text, Page: page}})
-			mu.Unlock()
+			text = append(text, placed{l.box.Min.Y, extract.Block{Kind: extract.TextBlock, Text: l.text, Page: page}})
 		}
 	}()
 	tables, alts, err := readTables(ctx, r, grids, page)
@@ -305,6 +302,7 @@ func readPage(ctx context.Context, r *raster, page int) ([]extract.Block, []altC
 	if textErr != nil {
 		return nil, nil, textErr
 	}
+	blocks = append(blocks, text...)
 	for i, t := range tables {
 		blocks = append(blocks, placed{grids[i].bounds.Min.Y, extract.Block{Kind: extract.TableBlock, Text: t.Text(), Table: t, Page: page}})
 	}
@@ -317,8 +315,8 @@ func readPage(ctx context.Context, r *raster, page int) ([]extract.Block, []altC
 }
 
 // paragraphs joins wrapped lines: a line that reaches the right margin of the text and is
-// followed closely by a line of the same height starting at the left margin continues on it. Headings, short lines and
-// lines of another size stay apart.
+// followed closely by a line of the same height starting at the left margin continues on it.
+// Headings, short lines and lines of another size stay apart.
 func paragraphs(ls []textLine) []textLine {
 	right, left := 0, math.MaxInt
 	for _, l := range ls {

@@ -455,3 +455,35 @@ func TestCombine(t *testing.T) {
 		})
 	}
 }
+
+// TestParagraphs joins wrapped lines and keeps headings, short lines and right-aligned lines
+// apart.
+func TestParagraphs(t *testing.T) {
+	l := func(x0, y0, x1, h int, s string) textLine {
+		return textLine{box: image.Rect(x0, y0, x1, y0+h), text: s, conf: 0.9}
+	}
+	ls := []textLine{
+		l(100, 100, 990, 40, "某某区人民政府2023年政府信息公开工作年度"), // title, wrapped
+		l(100, 145, 200, 40, "报告"),
+		l(100, 220, 300, 22, "一、总体情况"),               // heading
+		l(100, 250, 1000, 22, "本报告由总体情况、主动公开政府信息情况"), // paragraph, wrapped
+		l(100, 276, 600, 22, "等六部分组成。"),
+		l(100, 300, 1000, 22, "某某区人民政府"),    // reaches the margin
+		l(850, 326, 1000, 22, "2024年1月20日"), // right-aligned date: not a continuation
+	}
+	got := paragraphs(ls)
+	want := []string{
+		"某某区人民政府2023年政府信息公开工作年度报告",
+		"一、总体情况",
+		"本报告由总体情况、主动公开政府信息情况等六部分组成。",
+		"某某区人民政府",
+		"2024年1月20日",
+	}
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.text)
+	}
+	if !slices.Equal(texts, want) {
+		t.Errorf("paragraphs:\n got %q\nwant %q", texts, want)
+	}
+}

@@ -33,11 +33,12 @@ func toRaster(img image.Image) *raster {
 	switch src := img.(type) {
 	case *image.Gray:
 		for y := 0; y < r.h; y++ {
-			copy(r.pix[y*r.w:(y+1)*r.w], src.Pix[(y)*src.Stride:(y)*src.Stride+r.w])
+			o := src.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(r.pix[y*r.w:(y+1)*r.w], src.Pix[o:o+r.w])
 		}
 	case *image.RGBA:
 		for y := 0; y < r.h; y++ {
-			row := src.Pix[y*src.Stride:]
+			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
 			for x := 0; x < r.w; x++ {
 				p := row[4*x:]
 				r.pix[y*r.w+x] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
@@ -45,7 +46,7 @@ func toRaster(img image.Image) *raster {
 		}
 	case *image.NRGBA:
 		for y := 0; y < r.h; y++ {
-			row := src.Pix[y*src.Stride:]
+			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
 			for x := 0; x < r.w; x++ {
 				p := row[4*x:]
 				// Composite on white.
@@ -218,13 +219,6 @@ func (r *raster) pgm() []byte {
 	fmt.Fprintf(&b, "P5\n%d %d\n255\n", r.w, r.h)
 	b.Write(r.pix)
 	return b.Bytes()
-}
-
-// image returns the raster as an *image.Gray (for tests and debugging).
-func (r *raster) image() *image.Gray {
-	g := image.NewGray(image.Rect(0, 0, r.w, r.h))
-	copy(g.Pix, r.pix)
-	return g
 }
 
 // rowInk returns the number of ink pixels on each row of rc.
