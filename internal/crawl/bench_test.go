@@ -57,7 +57,7 @@ func peakRSS() float64 {
 }
 
 // BenchmarkCrawl crawls OGIREPORTS_BENCH_HOSTS (default 50) simulated hosts without injected
-// faults, every host in parallel, with the SQLite store and the archive, no extraction (its
+// faults, every host in parallel (--hosts N), at OGIREPORTS_BENCH_DELAY (default 1s), with the SQLite store and the archive, no extraction (its
 // throughput is benchmarked in extract and reportgen). It reports the politeness-bound ideal
 // time (max over hosts of requests × the host's delay, the larger of ours and Crawl-delay)
 // divided by the actual time as "ratio", and the process's peak RSS (simulated web included)
@@ -67,7 +67,7 @@ func BenchmarkCrawl(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("OGIREPORTS_BENCH_HOSTS")); err == nil && v > 0 {
 		hosts = v
 	}
-	delay := 300 * time.Millisecond
+	delay := time.Second
 	if v, err := time.ParseDuration(os.Getenv("OGIREPORTS_BENCH_DELAY")); err == nil && v > 0 {
 		delay = v
 	}

@@ -236,6 +236,9 @@ func (c *csvWriter) files(table string) []File {
 // writer's memory: about 47,000 rows of the cells file, 4,096 rows of the wide panel.
 const RowGroupValues = 1 << 20
 
+// DictionaryBytes caps the dictionary of one string column in one row group.
+const DictionaryBytes = 256 << 10
+
 // rowGroupRows is the row-group size of a table of ncols columns (at least 4,096 rows).
 func rowGroupRows(ncols int) int64 {
 	return int64(max(4096, RowGroupValues/max(ncols, 1)))
@@ -243,11 +246,9 @@ func rowGroupRows(ncols int) int64 {
 
 // pageBytes is the target size of a Parquet page for a table of ncols columns: the writer holds
 // one page buffer per column (the panel has about 260 columns, times the years when
-// partitioned), so wide tables get small pages; narrow tables get large ones, because the
-// page index the writer keeps until the footer grows with the number of pages: 8 to 256 KiB,
-// about 2 MiB of page buffers per file.
+// partitioned), so wide tables get small pages: 4 to 64 KiB, 512 KiB per file.
 func pageBytes(ncols int) int {
-	return min(256<<10, max(8<<10, (2<<20)/max(ncols, 1)))
+	return min(64<<10, max(4<<10, (512<<10)/max(ncols, 1)))
 }
 
 // orderedGroup is a Parquet group node that keeps its fields in declaration order
@@ -351,7 +352,9 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 	w := parquet.NewWriter(buf, parquetSchema(t),
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows(len(t.Columns))),
-		parquet.DictionaryMaxBytes(1<<20),
+		// A column whose dictionary outgrows this (sources, hashes, details) falls back to
+		// plain encoding for the rest of the row group: dictionaries stay small.
+		parquet.DictionaryMaxBytes(DictionaryBytes),
 		parquet.PageBufferSize(pageBytes(len(t.Columns))),
 		parquet.ColumnPageBuffers(parquet.NewChunkBufferPool(pageBytes(len(t.Columns)))),
 		parquet.CreatedBy("ogireports export", "", ""),
