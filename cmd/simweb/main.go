@@ -6,14 +6,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/ogireports/ogireports/internal/reportgen"
 	"github.com/ogireports/ogireports/internal/simweb"
 )
 
@@ -31,11 +34,15 @@ func run() error {
 	csvPath := flag.String("sites-csv", "", "write the sites registry (code,name,url,level,parent_code) here")
 	delay := flag.Duration("crawl-delay-unit", time.Second, "one unit of robots.txt Crawl-delay")
 	noFaults := flag.Bool("no-faults", false, "disable failure injection")
+	attach := flag.Bool("attachments", true, "serve real attachments: DOCX written in Go, PDF and DOC through LibreOffice when installed (else a placeholder PDF)")
 	flag.Parse()
 
 	cfg := simweb.Config{Seed: *seed, Sites: *sites, CrawlDelayUnit: *delay}
 	if *noFaults {
 		cfg.Faults = &simweb.Faults{}
+	}
+	if *attach {
+		cfg.Attachments = attachments()
 	}
 	web := simweb.New(cfg)
 	if *csvPath != "" {
@@ -63,4 +70,37 @@ func run() error {
 	defer stop()
 	<-ctx.Done()
 	return web.Close()
+}
+
+// attachments returns a simweb.Config.Attachments hook that renders each report attachment
+// once: DOCX by reportgen's Go writer, PDF and DOC through LibreOffice when it is installed
+// (nil otherwise, so the simulated web serves its placeholder PDF).
+func attachments() func(v reportgen.Variant, kind string) []byte {
+	var cache sync.Map // variant id + kind → []byte
+	return func(v reportgen.Variant, kind string) []byte {
+		key := v.ID + "." + kind
+		if b, ok := cache.Load(key); ok {
+			return b.([]byte)
+		}
+		var (
+			b   []byte
+			err error
+		)
+		switch kind {
+		case "docx":
+			b, err = v.DOCX()
+		case "pdf", "doc":
+			b, err = v.ViaLibreOffice(kind)
+		default:
+			return nil
+		}
+		if err != nil {
+			if !errors.Is(err, reportgen.ErrToolMissing) {
+				slog.Warn("simweb: attachment not rendered", "variant", v.ID, "kind", kind, "err", err)
+			}
+			return nil
+		}
+		cache.Store(key, b)
+		return b
+	}
 }
