@@ -238,7 +238,7 @@ func (r *Report) addT3(t *t3Table, l cells.Layout) {
 	orig := t.raw(t.colKeys, nil)
 	origChecks := t3Checks(orig, l, t.entries)
 	chosen, checks, realigned := orig, origChecks, map[string]bool(nil)
-	if suspect(origChecks) {
+	if suspect(append(append([]cells.Check(nil), origChecks...), groupChecks...), t.unreadNumbers()) {
 		var alts []alternative
 		layouts := keyLayouts(t.colKeys)
 		for _, name := range sortedKeys(layouts) {
@@ -314,7 +314,7 @@ func (r *Report) addT4(t *t4Table, l cells.Layout) {
 	spec, _ := cells.SpecFor(cells.T4, l)
 	origChecks := t4Checks(t.raw)
 	chosen, checks, realigned := t.raw, origChecks, map[string]bool(nil)
-	if suspect(origChecks) {
+	if suspect(origChecks, len(t.seqAll) > 15) {
 		var alts []alternative
 		if len(t.seq) == 15 && t.how != "positional" {
 			alts = append(alts, alternative{name: "the 15 values in printed order", raw: seqToT4(t.seq), all: true})
@@ -397,12 +397,30 @@ func (a *alternative) realignedKeys(t cells.Table) map[string]bool {
 }
 
 // suspect reports whether a reading should be compared with its geometric alternatives: some
-// check fails, or some check cannot be assessed (a whole column read blank is the mark of values
-// read one column off).
-func suspect(cs []cells.Check) bool {
+// check fails, or some check cannot be assessed while printed numbers were left unread (values
+// read one column off leave a column blank and push numbers out of the keyed columns). A check
+// that cannot be assessed while every printed number was read (a 总计 printed blank) is no
+// evidence against the printed alignment: realigning then would move numbers into cells
+// printed blank.
+func suspect(cs []cells.Check, unread bool) bool {
 	for _, c := range cs {
-		if c.Status != cells.Pass {
+		if c.Status == cells.Fail || (c.Status == cells.NotAssessable && unread) {
 			return true
+		}
+	}
+	return false
+}
+
+// unreadNumbers reports whether a printed number of a keyed row sits in no keyed column.
+func (t *t3Table) unreadNumbers() bool {
+	for _, e := range t.entries {
+		for j, c := range e.cells {
+			if j < len(t.colKeys) && t.colKeys[j] != "" {
+				continue
+			}
+			if v, _ := ParseValue(c.text, false, ""); v != nil {
+				return true
+			}
 		}
 	}
 	return false

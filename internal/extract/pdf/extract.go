@@ -126,6 +126,7 @@ func ExtractContext(ctx context.Context, data []byte, opts Options) (*extract.Do
 func buildDocument(pages []rawPage) *extract.Document {
 	doc := &extract.Document{MediaType: MediaType, Encoding: "utf-8", Meta: map[string]string{}}
 	var all []rawChar
+	var prevGrid *grid // the ruled table ending the previous page's blocks, if any
 	for _, p := range pages {
 		if len(p.Chars) == 0 {
 			// No text layer: a scanned page (or a blank one, which OCR will find empty).
@@ -135,9 +136,27 @@ func buildDocument(pages []rawPage) *extract.Document {
 			continue
 		}
 		all = append(all, p.Chars...)
-		blocks, title := pageLayout(p)
+		blocks, title, ruled := pageLayout(p)
 		if doc.Title == "" && len(doc.Blocks) == 0 {
 			doc.Title = title
+		}
+		if n := len(doc.Blocks); n > 0 && prevGrid != nil && len(blocks) > 0 && blocks[0].Kind == extract.TableBlock {
+			if g := ruled[blocks[0].Table]; g != nil && continues(prevGrid, g) {
+				last := &doc.Blocks[n-1]
+				last.Table = joinTables(last.Table, prevGrid, blocks[0].Table, g)
+				last.Text = last.Table.Text()
+				blocks = blocks[1:]
+				if len(blocks) == 0 {
+					// The whole page is the continuation: the joined table still ends the page.
+					prevGrid = &grid{xs: mergedXs(prevGrid.xs, g.xs), openBottom: g.openBottom}
+				}
+			}
+		}
+		if len(blocks) > 0 {
+			prevGrid = nil
+			if b := blocks[len(blocks)-1]; b.Kind == extract.TableBlock {
+				prevGrid = ruled[b.Table]
+			}
 		}
 		doc.Blocks = append(doc.Blocks, blocks...)
 	}

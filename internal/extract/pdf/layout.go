@@ -29,8 +29,11 @@ const (
 //
 // title is the page's heading: the run of paragraphs at the top of the page printed larger
 // than the body text (empty when the page starts with body text).
-func pageLayout(rp rawPage) (blocks []extract.Block, title string) {
+//
+// ruled maps each table rebuilt from rules to its grid (for joining tables across pages).
+func pageLayout(rp rawPage) (blocks []extract.Block, title string, ruled map[*extract.Table]*grid) {
 	grids := findGrids(rp.Edges)
+	ruled = map[*extract.Table]*grid{}
 	type placed struct {
 		top   float64
 		block extract.Block
@@ -46,6 +49,7 @@ func pageLayout(rp rawPage) (blocks []extract.Block, title string) {
 			}
 		}
 		t := g.table(chars, rp.N)
+		ruled[t] = g
 		out = append(out, placed{g.ys[0], extract.Block{Kind: extract.TableBlock, Table: t, Text: t.Text(), Page: rp.N}})
 	}
 	var free []rawChar
@@ -68,7 +72,7 @@ func pageLayout(rp rawPage) (blocks []extract.Block, title string) {
 	for i, p := range out {
 		blocks[i] = p.block
 	}
-	return blocks, heading(paras, rest)
+	return blocks, heading(paras, rest), ruled
 }
 
 // headingScale is how much larger than the body text a heading is printed.
@@ -133,6 +137,9 @@ func nearest(vals []float64, x float64) (int, float64) {
 type grid struct {
 	xs, ys []float64 // column and row boundaries, ascending
 	hs, vs []edge    // horizontal and vertical rules, snapped to xs/ys positions
+	// openTop and openBottom are set when no horizontal rule closes the frame at the top or
+	// bottom (the boundary comes from where the side rules end): a row cut by a page break.
+	openTop, openBottom bool
 }
 
 // contains reports whether the centre of c lies inside the grid's frame.
@@ -205,9 +212,16 @@ func findGrids(edges []edge) []*grid {
 			yv = append(yv, h.Y0)
 		}
 		g.xs = extendFrame(dropThin(cluster(xv, snapTol)), g.hs, true)
-		g.ys = extendFrame(dropThin(cluster(yv, snapTol)), g.vs, false)
-		if len(g.xs) < 3 || len(g.ys) < 3 {
-			continue // fewer than two rows or two columns: a frame, a rule, not a table
+		ys := dropThin(cluster(yv, snapTol))
+		g.ys = extendFrame(ys, g.vs, false)
+		if len(ys) > 0 && len(g.ys) > 0 {
+			g.openTop = g.ys[0] < ys[0]
+			g.openBottom = g.ys[len(g.ys)-1] > ys[len(ys)-1]
+		}
+		// At least two columns; one row is enough (the last row of a table carried over to
+		// the next page), but a lone box (one row, one column) is a frame, not a table.
+		if len(g.xs) < 3 || len(g.ys) < 2 {
+			continue
 		}
 		for i := range g.hs {
 			k, _ := nearest(g.ys, g.hs[i].Y0)
