@@ -22,7 +22,7 @@ echo "simulated web: $(tail -n +2 "$OUT/simweb.txt" | wc -l) sites behind proxy 
   --proxy "$PROXY" --delay "${DEMO_DELAY:-100ms}" --contact https://github.com/ogireports/ogireports \
   2> >(tee "$OUT/crawl.log" >&2)
 
-"$BIN/export" --db "$OUT/ogireports.db" --out "$OUT/export"
+"$BIN/export" --db "$OUT/ogireports.db" --out "$OUT/export" --html "$OUT/site" --archive "$OUT/data/archive"
 
 echo
 echo "demo done:"
@@ -30,6 +30,8 @@ echo "  database      $OUT/ogireports.db"
 echo "  archive       $OUT/data"
 echo "  exports       $OUT/export ($(ls "$OUT/export" | tr '\n' ' '))"
 echo "  crawl log     $OUT/crawl.log"
-if [ -f "$OUT/export/html/index.html" ]; then
-  echo "  overview page $(cd "$OUT/export/html" && pwd)/index.html"
-fi
+echo
+"$BIN/crawl" status --db "$OUT/ogireports.db" 2>/dev/null | head -40 || true
+echo
+echo "overview page (open it in a browser, no server needed):"
+echo "  $(cd "$OUT/site" && pwd)/index.html"

@@ -2,13 +2,15 @@
 //
 //	export [--db FILE] --out DIR [--format csv,parquet] [--excel] [--partition year]
 //	       [--years 2019-2024] [--codes 37,3706] [--level L] [--agency-type T] [--passing-only]
+//	       [--html DIR [--archive DATA/archive]]
 //
 // writes DIR/cells (one row per stored cell), DIR/reports (one row per report), DIR/panel (one
 // row per report, one column per cell key, plus harmonised indicators) and DIR/checks (one row
 // per identity check), each as .csv and/or .parquet, and DIR/codebook.csv, DIR/codebook.md and
 // DIR/datapackage.json describing them. The work is done by internal/export; see its README for
 // the files and columns. Rows are streamed from the database, so memory stays bounded whatever
-// the size of the dataset; a progress bar is drawn when stderr is a terminal.
+// the size of the dataset; a progress bar is drawn when stderr is a terminal. --html DIR writes
+// the offline comparison site of internal/htmlsite (open DIR/index.html from disk).
 //
 // The database is --db, else $OGIREPORTS_DB, else ogireports.db in the current directory.
 // Exit status: 0 success, 1 fatal error (database missing or unreadable, output unwritable),
@@ -24,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +35,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ogireports/ogireports/internal/export"
+	"github.com/ogireports/ogireports/internal/htmlsite"
 	"github.com/ogireports/ogireports/internal/store"
 )
 
@@ -123,9 +127,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	level := fs.String("level", "", "jurisdiction `level` (province, prefecture, county)")
 	agencyType := fs.String("agency-type", "", "agency `type` (government, department, township, development_zone, other)")
 	passing := fs.Bool("passing-only", false, "only reports none of whose identity checks failed")
+	htmlDir := fs.String("html", "", "also write the offline comparison site (for journalists) into `dir`")
+	archive := fs.String("archive", "", "the crawl's archive `dir` (DATA/archive), linked from the comparison site")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: export [--db FILE] --out DIR [--format csv,parquet] [--excel] [--partition year]\n"+
-			"              [--years 2019-2024] [--codes 37,3706] [--level L] [--agency-type T] [--passing-only]")
+			"              [--years 2019-2024] [--codes 37,3706] [--level L] [--agency-type T] [--passing-only]\n"+
+			"              [--html DIR [--archive DATA/archive]]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -142,8 +149,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usage(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
-	if *out == "" {
-		return usage("--out DIR is required")
+	if *out == "" && *htmlDir == "" {
+		return usage("--out DIR (or --html DIR) is required")
 	}
 	opts := export.Options{Dir: *out, Excel: *excel}
 	var err error
@@ -189,6 +196,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
 		opts.Progress = func(done int64) { bar.Set64(done) }
 		defer bar.Finish()
+	}
+	if *htmlDir != "" {
+		if err := htmlsite.Write(ctx, st, *htmlDir, htmlsite.Options{ArchiveDir: *archive}); err != nil {
+			slog.Error("export: comparison site failed", "db", *db, "html", *htmlDir, "err", err)
+			return exitFatal
+		}
+		fmt.Fprintf(stdout, "export: wrote the comparison site; open %s\n", filepath.Join(*htmlDir, "index.html"))
+		if *out == "" {
+			return exitOK
+		}
 	}
 	sum, err := export.Run(ctx, st, opts)
 	if err != nil {

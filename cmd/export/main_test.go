@@ -290,3 +290,27 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestExportHTML: --html DIR alone writes the offline comparison site and says where to open it;
+// the site's data names the stored agency.
+func TestExportHTML(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	seed(t, db)
+	site := filepath.Join(dir, "site")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--db", db, "--html", site}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), filepath.Join(site, "index.html")) {
+		t.Errorf("stdout does not say where the site is: %q", stdout.String())
+	}
+	for _, name := range []string{"index.html", "data.js", "app.js", "style.css"} {
+		if _, err := os.Stat(filepath.Join(site, name)); err != nil {
+			t.Errorf("site file %s: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cells.csv")); err == nil {
+		t.Error("--html alone wrote the CSV exports too")
+	}
+}

@@ -141,10 +141,15 @@ func buildDocument(pages []rawPage) *extract.Document {
 			doc.Title = title
 		}
 		if n := len(doc.Blocks); n > 0 && prevGrid != nil && len(blocks) > 0 && blocks[0].Kind == extract.TableBlock {
-			if g := ruled[blocks[0].Table]; g != nil && continues(prevGrid, g) {
+			g := ruled[blocks[0].Table]
+			var joined *extract.Table
+			if g != nil && continues(prevGrid, g) {
+				joined = joinTables(doc.Blocks[n-1].Table, prevGrid, blocks[0].Table, g)
+			}
+			if joined != nil {
 				last := &doc.Blocks[n-1]
-				last.Table = joinTables(last.Table, prevGrid, blocks[0].Table, g)
-				last.Text = last.Table.Text()
+				last.Table = joined
+				last.Text = joined.Text()
 				blocks = blocks[1:]
 				if len(blocks) == 0 {
 					// The whole page is the continuation: the joined table still ends the page.

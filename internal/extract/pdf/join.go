@@ -31,12 +31,13 @@ func mergedXs(a, b []float64) []float64 {
 // (a cell is spanned over the columns it covers), and the rows of b follow those of a. When
 // a ends without a bottom rule and b starts without a top rule, one row was cut by the page
 // break: its two halves are one row, each cell's text joined with "\n". Cell boxes stay on
-// their own page; the table's Page is a's.
+// their own page; the table's Page is a's. It returns nil when the columns cannot be laid
+// over each other.
 func joinTables(a *extract.Table, ga *grid, b *extract.Table, gb *grid) *extract.Table {
 	u := mergedXs(ga.xs, gb.xs)
 	ra, rb := widen(a, ga.xs, u), widen(b, gb.xs, u)
-	if len(ra) == 0 {
-		return &extract.Table{Rows: rb, Page: a.Page, Flags: a.Flags}
+	if ra == nil || rb == nil || len(a.Rows) == 0 {
+		return nil
 	}
 	nc := len(u) - 1
 	off := len(ra)
@@ -94,11 +95,11 @@ func widen(t *extract.Table, xs, u []float64) [][]extract.Cell {
 	lo := make([]int, n+1)
 	for j := range xs {
 		lo[j], _ = nearest(u, xs[j])
+		if j > 0 && lo[j] <= lo[j-1] {
+			return nil // two boundaries on one of u's: not the same table
+		}
 	}
-	for j := 1; j <= n; j++ {
-		lo[j] = max(lo[j], lo[j-1]+1) // every column keeps at least one of u's
-	}
-	nc := max(len(u)-1, lo[n])
+	nc := len(u) - 1
 	rows := make([][]extract.Cell, len(t.Rows))
 	for r, row := range t.Rows {
 		nr := make([]extract.Cell, nc)
@@ -107,16 +108,11 @@ func widen(t *extract.Table, xs, u []float64) [][]extract.Cell {
 				break
 			}
 			oc := lo[cell.OriginCol]
-			for k := lo[c]; k < lo[c+1] && k < nc; k++ {
+			for k := lo[c]; k < lo[c+1]; k++ {
 				x := cell
 				x.OriginCol = oc
 				x.Spanned = r != cell.OriginRow || k != oc
 				nr[k] = x
-			}
-		}
-		for k := range nr {
-			if nr[k].Box == nil && nr[k].Text == "" && !nr[k].Spanned && nr[k].OriginRow == 0 && nr[k].OriginCol == 0 {
-				nr[k].OriginRow, nr[k].OriginCol = r, k
 			}
 		}
 		rows[r] = nr
