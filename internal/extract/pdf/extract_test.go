@@ -113,36 +113,77 @@ func TestExtractRuledTable(t *testing.T) {
 	}
 }
 
+// TestExtractTableAcrossPages: a ruled table at the end of a page continued by a ruled table
+// with the same frame at the top of the next page (page numbers between them dropped) is one
+// TableBlock: the continuation's rows follow, its cells keep their boxes on their own page.
+// When the first half has no bottom rule and the second no top rule, a row was cut by the page
+// break and its halves are one row; a continuation of a single row is still a table.
 func TestExtractTableAcrossPages(t *testing.T) {
-	first := sampleTable(600)
-	first.texts = append(first.texts, tText{x: 280, y: 810, s: "- 4 -"})
 	xs := []float64{60, 90, 250, 320, 390, 460}
-	second := ruledTable(xs, []float64{60, 90, 120}, [][]string{
-		{"", "continued row", "5", "0", "5"},
-		{"", "total row", "3066", "53", "3119"},
-	}, nil, nil)
-	second.texts = append(second.texts, tText{x: 280, y: 810, s: "- 5 -"})
-	doc, err := Extract(writePDF([]tPage{first, second}, false, nil))
-	if err != nil {
-		t.Fatalf("Extract: %v", err)
+	tests := []struct {
+		name     string
+		cut      bool
+		second   [][]string
+		rows     int
+		wantText map[[2]int]string
+	}{
+		{"between rows", false, [][]string{
+			{"", "continued row", "5", "0", "5"},
+			{"", "total row", "3066", "53", "3119"},
+		}, 7, map[[2]int]string{{4, 1}: "last", {5, 1}: "continued row", {6, 4}: "3119", {6, 0}: ""}},
+		{"cut row", true, [][]string{
+			{"", "label tail", "", "", ""},
+			{"", "total row", "3066", "53", "3119"},
+		}, 6, map[[2]int]string{{4, 1}: "last\nlabel tail", {4, 4}: "0", {5, 4}: "3119"}},
+		{"one row", false, [][]string{
+			{"", "total row", "3066", "53", "3119"},
+		}, 6, map[[2]int]string{{5, 1}: "total row", {5, 4}: "3119"}},
 	}
-	var pages []int
-	for _, b := range doc.Blocks {
-		if b.Kind != extract.TableBlock {
-			t.Errorf("unexpected text block %q on page %d", b.Text, b.Page)
-			continue
-		}
-		pages = append(pages, b.Page)
-		if b.Table.Page != b.Page {
-			t.Errorf("table page %d, block page %d", b.Table.Page, b.Page)
-		}
-	}
-	if len(pages) != 2 || pages[0] != 1 || pages[1] != 2 {
-		t.Fatalf("table pages %v, want [1 2]", pages)
-	}
-	cont := doc.Blocks[1].Table
-	if got := cont.Rows[1][4].Text; got != "3119" {
-		t.Errorf("continuation total = %q, want 3119", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			first := sampleTable(600)
+			ys := []float64{60}
+			for range tc.second {
+				ys = append(ys, ys[len(ys)-1]+30)
+			}
+			second := ruledTable(xs, ys, tc.second, nil, nil)
+			if tc.cut {
+				first.lines = append(first.lines[:1], first.lines[2:]...) // no bottom rule
+				second.lines = second.lines[1:]                           // no top rule
+			}
+			first.texts = append(first.texts, tText{x: 280, y: 810, s: "- 4 -"})
+			second.texts = append(second.texts, tText{x: 280, y: 810, s: "- 5 -"})
+			doc, err := Extract(writePDF([]tPage{first, second}, false, nil))
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			if len(doc.Blocks) != 1 || doc.Blocks[0].Kind != extract.TableBlock {
+				for _, b := range doc.Blocks {
+					t.Logf("block kind %v page %d: %q", b.Kind, b.Page, b.Text)
+				}
+				t.Fatalf("%d blocks, want one table", len(doc.Blocks))
+			}
+			tb := doc.Blocks[0].Table
+			if tb.Page != 1 || doc.Blocks[0].Page != 1 {
+				t.Errorf("table page %d, block page %d, want 1", tb.Page, doc.Blocks[0].Page)
+			}
+			if len(tb.Rows) != tc.rows || tb.NCols() != 5 {
+				t.Fatalf("table %dx%d, want %dx5:\n%s", len(tb.Rows), tb.NCols(), tc.rows, tb.Text())
+			}
+			for pos, want := range tc.wantText {
+				if got := tb.Rows[pos[0]][pos[1]].Text; got != want {
+					t.Errorf("cell %v = %q, want %q", pos, got, want)
+				}
+			}
+			// The group label spanning rows 2-4 keeps its span; the last cell is on page 2.
+			if c := tb.Rows[4][0]; !c.Spanned || c.OriginRow != 2 || c.Text != "G\nR\nP" {
+				t.Errorf("group label copy = %+v", c)
+			}
+			last := tb.Rows[len(tb.Rows)-1][4]
+			if last.Box == nil || last.Box.Y1 > 200 {
+				t.Errorf("continuation cell box %+v, want on page 2's top", last.Box)
+			}
+		})
 	}
 }
 
