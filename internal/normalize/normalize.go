@@ -271,6 +271,12 @@ func (r *Report) addT3(t *t3Table, l cells.Layout) {
 		}
 		for from := range t.printed {
 			for _, d := range []int{1, -1} {
+				if d < 0 && from > 0 && t.printed[from-1].key != "" && t.printed[from-1].hasValue {
+					// The row above is a data row keeping its numbers: taking them again for the
+					// rows below would read one printed row twice, not undo a label row read as
+					// data (which holds no numbers).
+					continue
+				}
 				var rows []string
 				for _, e := range t.entries {
 					if e.seq >= from {

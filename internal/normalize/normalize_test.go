@@ -535,6 +535,18 @@ func TestNormalizeT2(t *testing.T) {
 		[]string{"信息内容", "采购项目数量", "采购总金额"},
 		[]string{"政府集中采购", "4", "251000"},
 	)
+	// A page break through a header row: PDF writers rule its two halves as two rows.
+	cutHeader := grid(
+		[]string{"第二十条第（五）项", "<", "<", "<"},
+		[]string{"信息内容", "上一年", "本年", "处理决定"},
+		[]string{"", "项目数量", "增/减", "数量"},
+		[]string{"行政许可", "25", "-1", "204"},
+		[]string{"其他对外管理服务事项", "0", "-0", "0"},
+		[]string{"第二十条第（八）项", "<", "<", "<"},
+		[]string{"信息内容", "上一年项目数量", "本年增/减", "<"},
+		[]string{"", "", "", "<"},
+		[]string{"行政事业性收费", "28", "0", "<"},
+	)
 	tests := []struct {
 		name    string
 		tab     *extract.Table
@@ -551,6 +563,11 @@ func TestNormalizeT2(t *testing.T) {
 			"t2.coercion.decisions": 5, "t2.fees.prev_items": 7, "t2.procurement.items": 4,
 			"t2.procurement.amount_10k_yuan": 25.1,
 		}, []string{"t2.fees.change"}, map[string]string{"t2.procurement.amount_10k_yuan": FlagUnitYuan}},
+		{"header cut over two rows", cutHeader, cells.Gov2019, map[string]float64{
+			"t2.licensing.prev_items": 25, "t2.licensing.change": -1, "t2.licensing.decisions": 204,
+			"t2.other_services.prev_items": 0, "t2.other_services.decisions": 0,
+			"t2.fees.prev_items": 28, "t2.fees.change": 0,
+		}, []string{"t2.penalty.prev_items"}, nil},
 		{"unit row 元", unitRow, cells.Gov2019, map[string]float64{"t2.procurement.items": 4, "t2.procurement.amount_10k_yuan": 25.1},
 			[]string{"t2.regulations.made"}, map[string]string{"t2.procurement.amount_10k_yuan": FlagUnitYuan}},
 		{"header unit 元 and annotation", yuanHeader, cells.Gov2021, map[string]float64{
@@ -823,6 +840,39 @@ func TestNormalizeNoRealignOfBrokenCell(t *testing.T) {
 				t.Errorf("%s changed (%d label cols): no failed check", k, layoutCols)
 			}
 		}
+	}
+}
+
+// A broken 结转下年度 row (printed 0 where the report's own numbers need 5) whose true values
+// happen to equal the 总计 row above must not be "repaired" by reading the 总计 row's values
+// twice (the row-above alternative is for a label row read as data, which holds no numbers).
+func TestNormalizeNoRealignDuplicatingRow(t *testing.T) {
+	truth := map[string]float64{}
+	for _, k := range cells.T3Gov2021.Keys() {
+		truth[k] = 0
+	}
+	set := func(row string, np float64) {
+		truth[cells.Key(cells.T3, row, "natural_person")] = np
+		truth[cells.Key(cells.T3, row, "total")] = np
+	}
+	set("new_received", 10)
+	set("granted", 3)
+	set("unable_not_held", 2)
+	set("total_processed", 5)
+	set("carried_forward", 0) // truly 5: the identity new + carried = processed + forward breaks
+	for _, labelCols := range []int{1, 3} {
+		tabs := t3Grid(truth, t3Opts{layout: cells.Gov2021, labelCols: labelCols})
+		r, err := Normalize(doc("某某局2023年政府信息公开工作年度报告", tabs[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(r.Flags, ReportFlagRealigned) {
+			t.Errorf("%d label cols: realigned: %v", labelCols, r.Notes)
+		}
+		if r.ChecksFailed() == 0 {
+			t.Errorf("%d label cols: no failed check", labelCols)
+		}
+		checkCells(t, r, truth)
 	}
 }
 

@@ -1015,12 +1015,29 @@ func readT2(ps []*piece) (*t2Table, error) {
 	tableUnit := "" // a 单位：万元 row of the table, for money headers that state no unit
 	for _, p := range ps {
 		var header []string // column labels of the current block
+		// headerAt is where the current block's column labels start among the header row's
+		// cells (after 信息内容), -1 when the row just read is not a header row.
+		headerAt, headerWidth := -1, 0
 		for _, row := range p.rows {
 			cellsOf := distinctOrigins(row)
 			if len(cellsOf) == 0 {
 				continue
 			}
 			first := strings.TrimSpace(cellsOf[0].Text)
+			// A header cut over two rows (a page break through the header, which PDF writers
+			// rule as two rows): a row right below the header, without numbers or a row label,
+			// of no more cells, continues each column's label (上一年 / 项目数量).
+			ff := Fold(first)
+			if at := headerAt; at >= 0 && !rowHasNumber(row) && len(cellsOf) <= headerWidth && len(cellsOf) > at &&
+				!isT2Row(cands, first) && !strings.Contains(ff, "信息内容") && !isBanner20(ff) && !strings.Contains(ff, "单位") {
+				for i, c := range cellsOf[at:] {
+					if txt := strings.TrimSpace(c.Text); txt != "" && !c.Spanned && i < len(header) {
+						header[i] += "\n" + txt
+					}
+				}
+				continue
+			}
+			headerAt = -1
 			if len(cellsOf) == 1 && strings.Contains(Fold(first), "单位") {
 				tableUnit = UnitFromHeader(first)
 				continue
@@ -1038,6 +1055,7 @@ func readT2(ps []*piece) (*t2Table, error) {
 				for _, c := range cellsOf[start:] {
 					header = append(header, c.Text)
 				}
+				headerAt, headerWidth = start, len(cellsOf)
 				continue
 			}
 			key, _ := bestMatch(cands, first, 0)

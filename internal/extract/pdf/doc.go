@@ -29,19 +29,22 @@
 // Ruled tables: every visible path gives axis-aligned rules (a thin path is one rule, a larger
 // rectangle its four sides; white or transparent paint is ignored, as word processors paint
 // white cell backgrounds and erase borders in white). Collinear pieces are joined, rules that
-// meet form a network, and each network with at least two rows and two columns is a grid whose
-// row and column boundaries are the rules' positions clustered within 2 pt. Elementary cells
-// not separated by a rule covering at least half their side are merged into one spanning cell
-// (repeated with Spanned set, as extract.Table requires). Characters go to the cell holding
+// meet form a network, and each network with at least two columns (one row is enough) is a
+// grid whose row and column boundaries are the rules' positions clustered within 2 pt (a
+// network that is two tables drawn one on the other, whose rows' column positions are not
+// contained in one another, is cut into one grid per table). Elementary cells not separated by
+// a rule covering at least half their side are merged into one spanning cell (repeated with
+// Spanned set, as extract.Table requires). Characters go to the cell holding
 // their centre, so a stray number can never shift a column. Inside a cell, lines are found by
 // baseline clustering that ignores thin glyphs (一, “”, ，) and joined with "\n": a label
 // wrapped over three lines with its numbers on the middle line stays one row, a header word
 // broken mid-word (商业企 / 业) stays in its cell, and a group label printed one character per
 // line (三、本年度办理结果) is one cell spanning its rows. A table cut by a page break (its last
-// row has side rules but no bottom rule) is closed at the side rules' end, and its continuation
-// is a separate TableBlock on the next page; page numbers (- 5 -, 第5页) in the top and bottom
-// margins are dropped so that nothing separates the two halves. Pages with /Rotate are turned
-// upright first.
+// row has side rules but no bottom rule) is closed at the side rules' end, and a ruled table with
+// the same frame opening the next page is joined to it as one TableBlock (columns laid over the
+// union of both halves' boundaries; a row cut by the break, open below on one page and above on
+// the next, is one row); page numbers (- 5 -, 第5页) in the top and bottom margins are dropped
+// so that nothing separates the two halves. Pages with /Rotate are turned upright first.
 //
 // Unruled tables (FlagUnruled): runs of lines with at least two numeric cells (split at gaps
 // wider than 1.2 character heights) form the data rows; columns are the x-ranges that the data

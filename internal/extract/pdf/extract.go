@@ -93,8 +93,8 @@ func Extract(data []byte) (*extract.Document, error) {
 }
 
 // ExtractContext reads a PDF: its paragraphs as TextBlocks and its ruled tables as
-// TableBlocks, in reading order, each with its page. A table split across pages gives one
-// TableBlock per page. It fails with a wrapped ErrPassword, ErrDamaged, ErrTooManyPages,
+// TableBlocks, in reading order, each with its page. A ruled table continued at the top of the
+// next page with the same frame is one TableBlock (on its first page). It fails with a wrapped ErrPassword, ErrDamaged, ErrTooManyPages,
 // ErrTooLarge or a context error, within opts.Timeout.
 func ExtractContext(ctx context.Context, data []byte, opts Options) (*extract.Document, error) {
 	o := opts.withDefaults()

@@ -436,3 +436,43 @@ func TestExtractTimeout(t *testing.T) {
 		t.Fatalf("next extraction after a timeout: %v", err)
 	}
 }
+
+// TestExtractStackedTables: two ruled tables drawn one on the other (an HTML table split in
+// two, each sized on its own) share a rule but not their column positions: they are two
+// tables, not one grid over the union of their columns. Rows of one table whose column rules
+// are a subset of the others' (a banner row, a spanning cell) stay one table.
+func TestExtractStackedTables(t *testing.T) {
+	upper := ruledTable([]float64{60, 150, 300, 460}, []float64{100, 130, 160}, [][]string{
+		{"label", "a", "b"},
+		{"row one", "1", "2"},
+	}, nil, nil)
+	lower := ruledTable([]float64{60, 200, 350, 460}, []float64{160, 190, 220, 250}, [][]string{
+		{"row two", "3", "4"},
+		{"banner", "", ""},
+		{"row three", "5", "6"},
+	}, map[[2]int]bool{{1, 0}: true, {1, 1}: true}, nil)
+	page := tPage{texts: append(upper.texts, lower.texts...), lines: append(upper.lines, lower.lines...)}
+	doc, err := Extract(writePDF([]tPage{page}, false, nil))
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	var tables []*extract.Table
+	for _, b := range doc.Blocks {
+		if b.Kind == extract.TableBlock {
+			tables = append(tables, b.Table)
+		}
+	}
+	if len(tables) != 2 {
+		for _, tb := range tables {
+			t.Logf("table:\n%s", tb.Text())
+		}
+		t.Fatalf("%d tables, want 2", len(tables))
+	}
+	if len(tables[0].Rows) != 2 || tables[0].NCols() != 3 || tables[0].Rows[1][2].Text != "2" {
+		t.Errorf("upper table:\n%s", tables[0].Text())
+	}
+	if len(tables[1].Rows) != 3 || tables[1].NCols() != 3 || tables[1].Rows[2][2].Text != "6" ||
+		!tables[1].Rows[1][2].Spanned {
+		t.Errorf("lower table:\n%s", tables[1].Text())
+	}
+}

@@ -200,41 +200,110 @@ func findGrids(edges []edge) []*grid {
 	}
 	var out []*grid
 	for _, r := range order {
-		g := groups[r]
-		if len(g.hs) == 0 || len(g.vs) == 0 {
-			continue
-		}
-		var xv, yv []float64
-		for _, v := range g.vs {
-			xv = append(xv, v.X0)
-		}
-		for _, h := range g.hs {
-			yv = append(yv, h.Y0)
-		}
-		g.xs = extendFrame(dropThin(cluster(xv, snapTol)), g.hs, true)
-		ys := dropThin(cluster(yv, snapTol))
-		g.ys = extendFrame(ys, g.vs, false)
-		if len(ys) > 0 && len(g.ys) > 0 {
-			g.openTop = g.ys[0] < ys[0]
-			g.openBottom = g.ys[len(g.ys)-1] > ys[len(ys)-1]
-		}
-		// At least two columns; one row is enough (the last row of a table carried over to
-		// the next page), but a lone box (one row, one column) is a frame, not a table.
-		if len(g.xs) < 3 || len(g.ys) < 2 {
-			continue
-		}
-		for i := range g.hs {
-			k, _ := nearest(g.ys, g.hs[i].Y0)
-			g.hs[i].Y0, g.hs[i].Y1 = g.ys[k], g.ys[k]
-		}
-		for i := range g.vs {
-			k, _ := nearest(g.xs, g.vs[i].X0)
-			g.vs[i].X0, g.vs[i].X1 = g.xs[k], g.xs[k]
-		}
-		out = append(out, g)
+		out = append(out, buildGrids(groups[r].hs, groups[r].vs)...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ys[0] < out[j].ys[0] })
 	return out
+}
+
+// buildGrids makes the grid of one network of rules: boundaries clustered, the frame extended
+// to where the rules across end, rules snapped to the boundaries. A network that is two tables
+// stacked on each other (see stackSplit) gives one grid per table.
+func buildGrids(hs, vs []edge) []*grid {
+	if len(hs) == 0 || len(vs) == 0 {
+		return nil
+	}
+	g := &grid{hs: hs, vs: vs}
+	var xv, yv []float64
+	for _, v := range g.vs {
+		xv = append(xv, v.X0)
+	}
+	for _, h := range g.hs {
+		yv = append(yv, h.Y0)
+	}
+	g.xs = extendFrame(dropThin(cluster(xv, snapTol)), g.hs, true)
+	ys := dropThin(cluster(yv, snapTol))
+	g.ys = extendFrame(ys, g.vs, false)
+	if len(ys) > 0 && len(g.ys) > 0 {
+		g.openTop = g.ys[0] < ys[0]
+		g.openBottom = g.ys[len(g.ys)-1] > ys[len(ys)-1]
+	}
+	// At least two columns; one row is enough (the last row of a table carried over to
+	// the next page), but a lone box (one row, one column) is a frame, not a table.
+	if len(g.xs) < 3 || len(g.ys) < 2 {
+		return nil
+	}
+	for i := range g.hs {
+		k, _ := nearest(g.ys, g.hs[i].Y0)
+		g.hs[i].Y0, g.hs[i].Y1 = g.ys[k], g.ys[k]
+	}
+	for i := range g.vs {
+		k, _ := nearest(g.xs, g.vs[i].X0)
+		g.vs[i].X0, g.vs[i].X1 = g.xs[k], g.xs[k]
+	}
+	y, ok := g.stackSplit()
+	if !ok {
+		return []*grid{g}
+	}
+	// Rules crossing the split (the frame's sides, a column rule at the same position in
+	// both tables) are cut in two.
+	var uh, lh, uv, lv []edge
+	for _, h := range g.hs {
+		if h.Y0 <= y+touchTol {
+			uh = append(uh, h)
+		}
+		if h.Y0 >= y-touchTol {
+			lh = append(lh, h)
+		}
+	}
+	for _, v := range g.vs {
+		switch {
+		case v.Y1 <= y+touchTol:
+			uv = append(uv, v)
+		case v.Y0 >= y-touchTol:
+			lv = append(lv, v)
+		default:
+			uv = append(uv, edge{v.X0, v.Y0, v.X1, y})
+			lv = append(lv, edge{v.X0, y, v.X1, v.Y1})
+		}
+	}
+	return append(buildGrids(uh, uv), buildGrids(lh, lv)...)
+}
+
+// stackSplit finds where a network is two tables drawn one on the other (an HTML table split
+// in two, each sized by the writer on its own): a row boundary with column rules in the row
+// above and in the row below at positions neither of which is a subset of the other (a column
+// rule at the same position in both tables is one rule, crossing the boundary). The rows of one table always share its column positions (a
+// spanning cell only leaves some out), so a table with banner rows is never split.
+func (g *grid) stackSplit() (float64, bool) {
+	inner := func(v edge) bool { return v.X0 > g.xs[0] && v.X0 < g.xs[len(g.xs)-1] }
+	subset := func(a, b map[float64]bool) bool {
+		for x := range a {
+			if !b[x] {
+				return false
+			}
+		}
+		return true
+	}
+	for k := 1; k+1 < len(g.ys); k++ {
+		y := g.ys[k]
+		above, below := map[float64]bool{}, map[float64]bool{}
+		for _, v := range g.vs {
+			if !inner(v) {
+				continue
+			}
+			if v.Y0 < y-touchTol && v.Y1 > g.ys[k-1]+touchTol {
+				above[v.X0] = true
+			}
+			if v.Y1 > y+touchTol && v.Y0 < g.ys[k+1]-touchTol {
+				below[v.X0] = true
+			}
+		}
+		if len(above) > 0 && len(below) > 0 && !subset(above, below) && !subset(below, above) {
+			return y, true
+		}
+	}
+	return 0, false
 }
 
 // extendFrame adds an outer boundary where the rules across the other axis run past the
