@@ -3,13 +3,11 @@ package reportgen_test
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/ogireports/ogireports/internal/cells"
 	"github.com/ogireports/ogireports/internal/extract"
 	"github.com/ogireports/ogireports/internal/normalize"
 	"github.com/ogireports/ogireports/internal/reportgen"
@@ -30,64 +28,6 @@ var renderings = []rendering{
 	{"flat_gaps", func(v reportgen.Variant) (*extract.Document, error) {
 		return extract.Text(bytes.ReplaceAll(v.FlatText(), []byte("\n\u00a0\n"), []byte("\n\n")))
 	}},
-}
-
-func fmtVal(p *float64) string {
-	if p == nil {
-		return "nil"
-	}
-	return fmt.Sprintf("%g", *p)
-}
-
-// diff compares a normalised report with the variant's truth and returns one line per problem.
-func diff(v reportgen.Variant, rep *normalize.Report) []string {
-	var out []string
-	got := rep.Values()
-	for _, k := range v.Keys() {
-		want := v.Truth[k]
-		g, present := got[k]
-		switch {
-		case !present:
-			out = append(out, fmt.Sprintf("%s: missing (want %s, printed %q)", k, fmtVal(want), v.Printed[k]))
-		case (want == nil) != (g == nil):
-			out = append(out, fmt.Sprintf("%s: got %s, want %s (printed %q)", k, fmtVal(g), fmtVal(want), v.Printed[k]))
-		case want != nil && math.Abs(*want-*g) > 1e-9:
-			out = append(out, fmt.Sprintf("%s: got %s, want %s (printed %q)", k, fmtVal(g), fmtVal(want), v.Printed[k]))
-		}
-	}
-	if rep.Agency != v.Agency {
-		out = append(out, fmt.Sprintf("agency: got %q (from %s), want %q", rep.Agency, rep.AgencySource, v.Agency))
-	}
-	if rep.Year != v.Year {
-		out = append(out, fmt.Sprintf("year: got %d (from %s), want %d", rep.Year, rep.YearSource, v.Year))
-	}
-	failed := map[string]bool{}
-	for _, c := range rep.Checks {
-		if c.Status == cells.Fail {
-			failed[c.ID] = true
-		}
-	}
-	for _, id := range v.Broken {
-		if !failed[id] {
-			out = append(out, fmt.Sprintf("broken identity %s: no failed check reported", id))
-		}
-	}
-	if len(v.Broken) == 0 {
-		for _, c := range rep.Checks {
-			if c.Status == cells.Fail && strings.HasPrefix(c.ID, "t") && c.ID != cells.IDT3CarryContinuity {
-				out = append(out, fmt.Sprintf("check %s/%s failed on a consistent variant: %s", c.ID, c.Column, c.Detail))
-			}
-		}
-	} else {
-		for _, c := range rep.Cells {
-			for _, f := range c.Flags {
-				if f == normalize.FlagRealigned {
-					out = append(out, fmt.Sprintf("%s: flagged realigned on a broken variant", c.Key))
-				}
-			}
-		}
-	}
-	return out
 }
 
 // TestRoundTrip feeds every variant through extract and normalize in three renderings and
@@ -112,7 +52,7 @@ func TestRoundTrip(t *testing.T) {
 						if err != nil {
 							t.Fatalf("normalize: %v", err)
 						}
-						if d := diff(v, rep); len(d) > 0 {
+						if d := problemsOf(v, rep); len(d) > 0 {
 							sort.Strings(d)
 							if len(d) > 20 {
 								d = append(d[:20], fmt.Sprintf("… and %d more", len(d)-20))
@@ -132,4 +72,10 @@ func TestRoundTrip(t *testing.T) {
 	for _, r := range renderings {
 		t.Logf("%s: %d of %d variants round-trip exactly", r.name, pass[r.name], len(vs))
 	}
+}
+
+// problemsOf is reportgen.Compare's list of problems.
+func problemsOf(v reportgen.Variant, rep *normalize.Report) []string {
+	p, _, _ := reportgen.Compare(v, rep)
+	return p
 }

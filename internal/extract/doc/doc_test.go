@@ -226,7 +226,7 @@ func TestConverters(t *testing.T) {
 						}
 					}
 				}
-				p, e, _ := diffTruth(v, rep)
+				p, e, _ := reportgen.Compare(v, rep)
 				exact += e
 				for _, l := range p {
 					if strings.Contains(l, ": got ") && !strings.HasPrefix(l, "agency") && !strings.HasPrefix(l, "year") {

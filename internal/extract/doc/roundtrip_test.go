@@ -2,9 +2,7 @@ package doc_test
 
 import (
 	"fmt"
-	"math"
 	"os"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,40 +17,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	doc.RemoveProfiles()
 	os.Exit(code)
-}
-
-// diffTruth compares the normalised cells, agency and year with the variant's truth and
-// returns one line per difference, and the number of truth cells equal.
-func diffTruth(v reportgen.Variant, rep *normalize.Report) (problems []string, exact, total int) {
-	got := rep.Values()
-	for _, k := range v.Keys() {
-		total++
-		want := v.Truth[k]
-		g, present := got[k]
-		switch {
-		case !present:
-			problems = append(problems, fmt.Sprintf("%s: missing (want %s, printed %q)", k, fmtVal(want), v.Printed[k]))
-		case (want == nil) != (g == nil), want != nil && math.Abs(*want-*g) > 1e-9:
-			problems = append(problems, fmt.Sprintf("%s: got %s, want %s (printed %q)", k, fmtVal(g), fmtVal(want), v.Printed[k]))
-		default:
-			exact++
-		}
-	}
-	if rep.Agency != v.Agency {
-		problems = append(problems, fmt.Sprintf("agency: got %q (from %s), want %q", rep.Agency, rep.AgencySource, v.Agency))
-	}
-	if rep.Year != v.Year {
-		problems = append(problems, fmt.Sprintf("year: got %d (from %s), want %d", rep.Year, rep.YearSource, v.Year))
-	}
-	sort.Strings(problems)
-	return problems, exact, total
-}
-
-func fmtVal(p *float64) string {
-	if p == nil {
-		return "nil"
-	}
-	return fmt.Sprintf("%g", *p)
 }
 
 // TestRoundTripDOC converts the representative variants of reportgen.Variants(1) (every
@@ -84,7 +48,7 @@ func TestRoundTripDOC(t *testing.T) {
 				if err != nil {
 					t.Fatalf("normalize: %v", err)
 				}
-				p, e, n := diffTruth(v, rep)
+				p, e, n := reportgen.Compare(v, rep)
 				exact.Add(int64(e))
 				total.Add(int64(n))
 				if len(p) > 0 {

@@ -2,8 +2,6 @@ package docx_test
 
 import (
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 	"testing"
 
@@ -11,40 +9,6 @@ import (
 	"github.com/ogireports/ogireports/internal/normalize"
 	"github.com/ogireports/ogireports/internal/reportgen"
 )
-
-// diffTruth compares the normalised cells, agency and year with the variant's truth and
-// returns one line per difference, and the number of truth cells equal.
-func diffTruth(v reportgen.Variant, rep *normalize.Report) (problems []string, exact, total int) {
-	got := rep.Values()
-	for _, k := range v.Keys() {
-		total++
-		want := v.Truth[k]
-		g, present := got[k]
-		switch {
-		case !present:
-			problems = append(problems, fmt.Sprintf("%s: missing (want %s, printed %q)", k, fmtVal(want), v.Printed[k]))
-		case (want == nil) != (g == nil), want != nil && math.Abs(*want-*g) > 1e-9:
-			problems = append(problems, fmt.Sprintf("%s: got %s, want %s (printed %q)", k, fmtVal(g), fmtVal(want), v.Printed[k]))
-		default:
-			exact++
-		}
-	}
-	if rep.Agency != v.Agency {
-		problems = append(problems, fmt.Sprintf("agency: got %q (from %s), want %q", rep.Agency, rep.AgencySource, v.Agency))
-	}
-	if rep.Year != v.Year {
-		problems = append(problems, fmt.Sprintf("year: got %d (from %s), want %d", rep.Year, rep.YearSource, v.Year))
-	}
-	sort.Strings(problems)
-	return problems, exact, total
-}
-
-func fmtVal(p *float64) string {
-	if p == nil {
-		return "nil"
-	}
-	return fmt.Sprintf("%g", *p)
-}
 
 // TestRoundTripDOCX writes every variant of reportgen.Variants(1) as DOCX (the Go writer),
 // reads it back with Extract and normalize.Normalize, and requires every truth cell, the
@@ -66,7 +30,7 @@ func TestRoundTripDOCX(t *testing.T) {
 			if err != nil {
 				t.Fatalf("normalize: %v", err)
 			}
-			p, e, n := diffTruth(v, rep)
+			p, e, n := reportgen.Compare(v, rep)
 			exact, total = exact+e, total+n
 			if len(p) > 0 {
 				if len(p) > 15 {

@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ogireports/ogireports/internal/cells"
 	"github.com/ogireports/ogireports/internal/extract/doc"
 	"github.com/ogireports/ogireports/internal/extract/pdf"
 	"github.com/ogireports/ogireports/internal/normalize"
@@ -128,62 +125,6 @@ func pdfSubset(vs []reportgen.Variant) []int {
 // minPDFSubset is the size of the default subset of pdfSubset.
 const minPDFSubset = 28
 
-// diffGenerated compares the normalised report with the variant's truth: every truth key (nil
-// against nil, numbers exact), the agency and the year. It returns one line per difference and
-// the number of truth cells equal.
-func diffGenerated(v reportgen.Variant, rep *normalize.Report) (problems []string, exact, total int) {
-	got := rep.Values()
-	for _, k := range v.Keys() {
-		total++
-		want := v.Truth[k]
-		g, present := got[k]
-		switch {
-		case !present:
-			problems = append(problems, fmt.Sprintf("%s: missing (want %s, printed %q)", k, fmtPtr(want), v.Printed[k]))
-		case (want == nil) != (g == nil), want != nil && math.Abs(*want-*g) > 1e-9:
-			problems = append(problems, fmt.Sprintf("%s: got %s, want %s (printed %q)", k, fmtPtr(g), fmtPtr(want), v.Printed[k]))
-		default:
-			exact++
-		}
-	}
-	if rep.Agency != v.Agency {
-		problems = append(problems, fmt.Sprintf("agency: got %q (from %s), want %q", rep.Agency, rep.AgencySource, v.Agency))
-	}
-	if rep.Year != v.Year {
-		problems = append(problems, fmt.Sprintf("year: got %d (from %s), want %d", rep.Year, rep.YearSource, v.Year))
-	}
-	if len(v.Broken) > 0 {
-		// A deliberately broken identity keeps the printed numbers: a check fails and no cell is
-		// moved to make it pass.
-		if rep.ChecksFailed() == 0 {
-			problems = append(problems, fmt.Sprintf("broken %v: no failed check", v.Broken))
-		}
-		if slices.Contains(rep.Flags, normalize.ReportFlagRealigned) {
-			problems = append(problems, fmt.Sprintf("broken %v: report realigned", v.Broken))
-		}
-		for _, c := range rep.Cells {
-			if slices.Contains(c.Flags, normalize.FlagRealigned) {
-				problems = append(problems, fmt.Sprintf("broken %v: %s realigned", v.Broken, c.Key))
-			}
-		}
-	} else {
-		for _, c := range rep.Checks {
-			if c.Status == cells.Fail {
-				problems = append(problems, fmt.Sprintf("check %s %s failed: %s", c.ID, c.Column, c.Detail))
-			}
-		}
-	}
-	sort.Strings(problems)
-	return problems, exact, total
-}
-
-func fmtPtr(p *float64) string {
-	if p == nil {
-		return "nil"
-	}
-	return fmt.Sprintf("%g", *p)
-}
-
 // TestGeneratedPDF renders variants of reportgen.Variants(1) to PDF with LibreOffice
 // (cached, see variantPDF), reads them with Extract and normalize.Normalize and requires every
 // truth cell, the agency and the year exact (issue 4: 100% for PDF); broken variants must keep
@@ -228,7 +169,7 @@ func TestGeneratedPDF(t *testing.T) {
 				if err != nil {
 					t.Fatalf("normalize: %v", err)
 				}
-				p, e, n := diffGenerated(v, rep)
+				p, e, n := reportgen.Compare(v, rep)
 				exact.Add(int64(e))
 				total.Add(int64(n))
 				if len(p) > 0 {
