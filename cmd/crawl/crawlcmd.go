@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"os/signal"
@@ -34,8 +33,11 @@ const defaultContact = "https://github.com/ogireports/ogireports"
 // [--delay D] [--hosts N] [--proxy URL] [--contact URL]`: crawl every registry site politely,
 // archive every response under DIR/archive, record fetches, frontier and host state in the
 // store, and send every report found through the pipeline. An interrupted crawl (even
-// kill -9) continues where it stopped on the next run. Exit 0 when the crawl finished, 1 on a
-// fatal error or an interruption, 2 on a usage error.
+// kill -9) continues where it stopped on the next run. The run takes the database's lock,
+// is recorded in the run history, skips the sites in backoff, and stops cleanly after
+// --max-runtime (internal/ops). Exit 0 when the crawl finished (or stopped at --max-runtime),
+// 3 when it finished with failed sites, 4 when another run holds the lock, 1 on a fatal error
+// or an interruption, 2 on a usage error.
 func runCrawl(args []string) int {
 	return crawlMain(args, os.Stdout, os.Stderr)
 }
@@ -54,6 +56,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 	contact := fs.String("contact", defaultContact, "contact `URL` named in the User-Agent")
 	budget := fs.Int("budget", 2000, "page budget per site and run (trap guard)")
 	ignoreRobots := fs.Bool("ignore-robots", false, "do not obey robots.txt (only with the site owner's consent)")
+	opsFlags := addCrawlOpsFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: crawl [--sites FILE] [--db FILE] [--data DIR] [--only CODE,...] [--delay D] [--hosts N] [--proxy URL] [--contact URL]")
 		fs.PrintDefaults()
@@ -95,15 +98,31 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	log, err := crawlLogger(opsFlags, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "crawl: %v\n", err)
+		return exitUsage
+	}
+	lock, code := lockStore(*db, "crawl", stderr)
+	if lock == nil {
+		return code
+	}
+	defer lock.Release()
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(*db)
 	if err != nil {
 		log.Error("crawl: cannot open the database", "db", *db, "err", err)
 		return exitFatal
 	}
 	defer st.Close()
+	registry := len(sites)
+	ctx, runOps, sites, err := startCrawlOps(ctx, st, log, opsFlags, fs, sites)
+	if err != nil {
+		log.Error("crawl: cannot record the run", "db", *db, "err", err)
+		return exitFatal
+	}
 	archive := &fetch.Archive{Dir: filepath.Join(*dataDir, "archive")}
 	state := crawl.NewStoreState(st)
 	defer func() {
@@ -115,7 +134,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 	fcfg.UserAgent = fmt.Sprintf("ogireports/%s (+%s)", version, *contact)
 	fcfg.Delay, fcfg.Jitter, fcfg.Proxy, fcfg.IgnoreRobots = *delay, *jitter, proxyURL, *ignoreRobots
 	fcfg.MaxConns = 2 * *hosts
-	f := fetch.New(fcfg, fetch.WithArchive(archive), fetch.WithHostStore(state), fetch.WithRecorder(state), fetch.WithLogger(log))
+	f := fetch.New(fcfg, fetch.WithArchive(archive), fetch.WithHostStore(state), fetch.WithRecorder(logRequests(state, log)), fetch.WithLogger(log))
 	defer f.Close()
 
 	ccfg := crawl.DefaultConfig()
@@ -150,11 +169,21 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 		_ = bar.Finish()
 	}
 	fmt.Fprintln(stdout, "crawl:", sum.String())
-	if err != nil {
-		log.Error("crawl stopped", "err", err)
-		return exitFatal
+	// The run's outcomes are read back from the store: commit the queued crawl state first.
+	if ferr := state.Flush(); ferr != nil {
+		log.Error("crawl: flushing the crawl state", "err", ferr)
 	}
-	return exitOK
+	// One report, one row: group what this run stored into logical reports (sources, versions,
+	// cross-report checks, indicators), also after a --max-runtime stop.
+	if sum.New+sum.Changed > 0 {
+		if _, rerr := pipeline.Reconcile(context.WithoutCancel(ctx), st, log); rerr != nil {
+			log.Error("crawl: reconcile", "err", rerr)
+			if err == nil {
+				err = rerr
+			}
+		}
+	}
+	return runOps.finish(ctx, registry, sum, err)
 }
 
 // readSites reads the registry CSV: a header naming at least code, name and url (level and

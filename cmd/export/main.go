@@ -221,6 +221,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "export: %d reports, %d cells, %d checks (%d reports filtered out) in %s\n",
 		sum.Reports, sum.Cells, sum.Checks, sum.Skipped, sum.Elapsed.Round(1e6))
+	if sum.NotReconciled {
+		fmt.Fprintln(stderr, "export: warning: the store has no logical reports (it was never reconciled): the panel has one row per "+
+			"stored document, so a report found as HTML and PDF is counted twice, without year-on-year changes or cross-report "+
+			"checks. Run `crawl import` (or a crawl, or `crawl reextract`) on this store again: they reconcile at their end.")
+	}
 	if sum.NonIntegral > 0 {
 		slog.Warn("export: count cells with a non-integer value are blank in the panel (kept in cells)", "n", sum.NonIntegral)
 	}

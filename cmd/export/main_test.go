@@ -104,6 +104,10 @@ func TestExportCSV(t *testing.T) {
 	if code := run([]string{"--db", db, "--out", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
+	// The seeded store was never reconciled: export says so and how to fix it.
+	if !strings.Contains(stderr.String(), "never reconciled") || !strings.Contains(stderr.String(), "crawl import") {
+		t.Errorf("stderr %q: want the not-reconciled warning", stderr.String())
+	}
 	for _, name := range []string{"cells.csv", "reports.csv"} {
 		if !strings.Contains(stdout.String(), filepath.Join(out, name)) {
 			t.Errorf("stdout does not say where %s was written: %q", name, stdout.String())

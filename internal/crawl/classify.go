@@ -6,73 +6,36 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ogireports/ogireports/internal/normalize"
 )
 
-// TitleClass is the classification of a list item's title.
-type TitleClass int
+// TitleClass is the classification of a list item's title: normalize.TitleClass, so that the
+// crawler and the extractor share one rule.
+type TitleClass = normalize.TitleClass
 
+// The title classes.
 const (
 	// Unknown: the title says neither (truncated, generic); the page itself decides.
-	Unknown TitleClass = iota
+	Unknown = normalize.TitleUnknown
 	// Report: a 政府信息公开（工作）年度报告 / 年报 of some agency and year.
-	Report
+	Report = normalize.TitleReport
 	// NotReport: a format notice, 通知, 工作要点, 说明, another kind of annual report, …
-	NotReport
+	NotReport = normalize.TitleNotReport
 )
 
-// String returns "unknown", "report" or "not_report".
-func (c TitleClass) String() string {
-	switch c {
-	case Report:
-		return "report"
-	case NotReport:
-		return "not_report"
-	}
-	return "unknown"
-}
-
-// notReportWords mark items of a 年报 column that are not reports: format notices and
-// templates, 通知, 工作要点, 说明, interpretations, and other annual reports.
-var notReportWords = []string{
-	"格式", "模板", "通知", "要点", "说明", "解读", "图解", "指南", "制度", "办法", "规定",
-	"意见", "征求", "公告", "公示", "答记者问", "统计公报", "法治政府", "法治建设", "预算报告", "决算报告",
-	"审计报告", "审计工作报告", "发展报告", "工作计划", "工作方案", "评估报告", "考核", "通报", "目录",
-}
-
-var reportWordsRe = regexp.MustCompile(`信息公开.{0,12}(年度报告|年报|年度工作报告)|公开年报|信息公开工作报告`)
-
-// ClassifyTitle classifies an item title by its words: negative words (格式, 通知, 要点, 说明,
-// 法治政府, 统计公报, …) win, then 信息公开…年度报告/年报 makes a report; anything else is
-// Unknown.
+// ClassifyTitle classifies an item title with normalize.ClassifyTitle: words that never name a
+// report (格式, 通知, 要点, 说明, 法治政府建设, 统计公报, …) win, then 信息公开/政务公开 with
+// 年度报告/年报 makes a report; anything else is Unknown and the page itself decides.
 func ClassifyTitle(title string) TitleClass {
-	t := normTitle(title)
-	if t == "" {
-		return Unknown
-	}
-	if hasNegative(t) {
-		return NotReport
-	}
-	if reportWordsRe.MatchString(t) {
-		return Report
-	}
-	// Other annual reports (年度报告 without 信息公开) are not ours.
-	if strings.Contains(t, "年度报告") || strings.Contains(t, "年报") {
-		if strings.Contains(t, "公开") {
-			return Report
-		}
-		return NotReport
-	}
-	return Unknown
+	c, _ := normalize.ClassifyTitle(title)
+	return c
 }
 
-// hasNegative reports whether a normalised title has a word of notReportWords.
+// hasNegative reports whether a text has a word that never names a report.
 func hasNegative(t string) bool {
-	for _, w := range notReportWords {
-		if strings.Contains(t, w) {
-			return true
-		}
-	}
-	return false
+	_, ok := normalize.NotReportWord(t)
+	return ok
 }
 
 func normTitle(s string) string {

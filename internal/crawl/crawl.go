@@ -460,6 +460,9 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 	case KindAttachment:
 		err = c.attachment(ctx, sr, h)
 	}
+	if ctx.Err() != nil {
+		return // stopped while handling (--max-runtime, signal): the item stays pending
+	}
 	if err != nil {
 		log.Warn("handle", "url", it.URL, "kind", it.Kind, "err", err)
 		c.count(func(s *Summary) { s.Errors["handle"]++ })

@@ -23,6 +23,8 @@ const (
 	Double
 	// Date is a calendar date: Parquet INT32 (DATE); CSV YYYY-MM-DD.
 	Date
+	// Bool is true or false: Parquet BOOLEAN; CSV true / false.
+	Bool
 )
 
 // Frictionless returns the Frictionless table-schema type of t.
@@ -34,6 +36,8 @@ func (t Type) Frictionless() string {
 		return "number"
 	case Date:
 		return "date"
+	case Bool:
+		return "boolean"
 	default:
 		return "string"
 	}
@@ -50,6 +54,8 @@ func (t Type) String() string {
 		return "double"
 	case Date:
 		return "date"
+	case Bool:
+		return "bool"
 	default:
 		return "string"
 	}
@@ -116,8 +122,10 @@ func col(name string, t Type, nullable bool, zh, en, def string) Column {
 func placeColumns() []Column {
 	return []Column{
 		col("jurisdiction_code", String, true, "行政区划代码", "jurisdiction code",
-			"6-digit GB/T 2260 code of the report's jurisdiction (000000 = central government), parsed from the agency name "+
-				"by internal/jurisdiction with the 网站标识码 as a check; text, never a number; blank when the name is ambiguous or matches nothing."),
+			"6-digit GB/T 2260 code of the report's jurisdiction (000000 = central government): the logical report's code "+
+				"(internal/reconcile: agency name parsed with the crawl site's registry code as the prior and the 网站标识码 as a check) "+
+				"when the report belongs to one, else the agency name parsed alone (see reports.jurisdiction_source); "+
+				"text, never a number; blank when the name is ambiguous or matches nothing."),
 		col("province", String, true, "省级", "province", "Province-level division name; blank when not resolved."),
 		col("city", String, true, "地级", "prefecture", "Prefecture-level division name; blank when not resolved or not applicable."),
 		col("county", String, true, "县级", "county", "County-level division name; blank when not resolved or not applicable."),
@@ -149,6 +157,10 @@ func CellsTable() *Table {
 		col("layout", String, true, "表格式", "layout", "Layout of the cell's table in this report (gov2019, gov2021)."),
 		col("unit", String, false, "单位", "unit", "Unit of the value: count, change (signed count) or 10k_yuan (万元)."),
 		col("page", Int32, true, "页码", "page", "Page the cell was read on; blank for unpaged formats."),
+		col("logical_report_id", Int64, true, "逻辑报告编号", "logical report id",
+			"Logical report (jurisdiction × agency × year, internal/reconcile) the cell's report belongs to; joins panel.logical_report_id; blank when the report has no agency or year, or the reconciliation never ran."),
+		col("chosen", Bool, false, "入选", "chosen",
+			"True when the cell's report is its logical report's chosen member, so WHERE chosen gives exactly the panel's cells (every report when the reconciliation never ran); false for other sources and superseded versions."),
 	)
 	for i := range cols {
 		if cols[i].Name == "value" {
@@ -193,6 +205,16 @@ func ReportsTable() *Table {
 		col("sources", String, false, "全部来源", "all sources", "Every URL or path the document was seen at, first sighting first, separated by line breaks."),
 		col("notes", String, false, "备注", "notes", "Extraction remarks joined by ';'."),
 		col("created_at", String, false, "提取时间", "extracted at", "UTC time of the extraction (ISO 8601)."),
+		col("logical_report_id", Int64, true, "逻辑报告编号", "logical report id",
+			"Logical report (jurisdiction × agency × year, internal/reconcile) the report is a source or version of; joins panel.logical_report_id; blank when it has no agency or year, or the reconciliation never ran."),
+		col("chosen", Bool, false, "入选", "chosen",
+			"True when this report's extraction stands for its logical report in the panel (best current source: HTML or DOCX over PDF or text over OCR, then fewer failed checks, then earliest); true for every report when the reconciliation never ran."),
+		col("is_current", Bool, true, "现行版本", "current version",
+			"False when a newer version of the report replaced it at its source; blank outside a logical report."),
+		col("version", Int32, true, "版本", "version", "1 for the first content seen at the report's source(s), 2 for the next revision, ...; blank outside a logical report."),
+		col("source_rank", Int32, true, "来源等级", "source rank", "Format rank of the document: 0 HTML or DOCX, 1 PDF, plain text or DOC, 2 OCR; blank outside a logical report."),
+		col("jurisdiction_source", String, false, "区划来源", "jurisdiction source",
+			"logical: jurisdiction, agency type and normalised agency are the logical report's; name: the agency name parsed alone (the report belongs to no logical report)."),
 	)
 	return &Table{Name: "reports", Title: "Reports", Columns: cols,
 		Definition: "One row per report: metadata, layouts, sources, check counts, flags, extractor version.",
@@ -213,21 +235,41 @@ func ChecksTable() *Table {
 		col("left_value", Double, true, "左边", "left side", "Left side of the identity; blank when not assessable."),
 		col("right_value", Double, true, "右边", "right side", "Right side of the identity; blank when not assessable."),
 		col("detail", String, false, "说明", "detail", "The identity spelled with its numbers, or the blank keys."),
+		col("scope", String, false, "范围", "scope",
+			"report: an identity check within one report (checks table of the store); cross_report: a check across reports or sources "+
+				"of internal/reconcile (sources.agree, t3.carry_continuity, copied, prose.agree). check_id is unique within a scope."),
+		col("logical_report_id", Int64, true, "逻辑报告编号", "logical report id", "Logical report the check belongs to (cross_report checks); blank for report checks."),
+		col("other_report_id", Int64, true, "对照报告编号", "other report id",
+			"Report compared with (the other source, or the same agency's report of the previous year); blank when none."),
+	}
+	for i := range cols {
+		switch cols[i].Name {
+		case "check_id":
+			cols[i].Definition = "Check id in the store, unique within scope (report checks: stable until the report is re-extracted; cross_report checks: until the next reconciliation)."
+		case "identity":
+			cols[i].Definition += " Cross-report identities: sources.agree, t3.carry_continuity, copied, prose.agree (see internal/reconcile)."
+		}
 	}
 	return &Table{Name: "checks", Title: "Identity checks", Columns: cols,
-		Definition:  "One row per identity check result, with the numbers involved.",
-		PrimaryKey:  []string{"check_id"},
+		Definition:  "One row per identity check result, within a report or across reports, with the numbers involved.",
+		PrimaryKey:  []string{"scope", "check_id"},
 		ForeignKeys: []string{"report_id"}}
 }
 
 // PanelColumn turns a cells.md key into its panel column name (dots become underscores).
 func PanelColumn(key string) string { return strings.ReplaceAll(key, ".", "_") }
 
-// PanelTable is the wide file: one row per report, one column per cells.md key, then the
-// harmonised indicators.
-func PanelTable() *Table {
+// PanelTable is the wide file: one row per current logical report (internal/reconcile), its
+// chosen report's cells in one column per cells.md key, then the harmonised indicators.
+func PanelTable() *Table { return panelTable(true) }
+
+// panelTable is the panel of logical reports (logical), or the fallback of one row per report
+// written when the reconciliation never ran.
+func panelTable(logical bool) *Table {
 	cols := []Column{
-		col("report_id", Int64, false, "报告编号", "report id", "Report id; joins reports.report_id."),
+		col("logical_report_id", Int64, !logical, "逻辑报告编号", "logical report id",
+			"Logical report id (jurisdiction × agency × year, internal/reconcile): one row per report whatever the number of documents, sources and versions it was found as; blank only in an export of a store never reconciled."),
+		col("report_id", Int64, false, "报告编号", "report id", "Report whose cells fill the row (the logical report's chosen source); joins reports.report_id."),
 	}
 	cols = append(cols, placeColumns()...)
 	cols = append(cols,
@@ -237,7 +279,14 @@ func PanelTable() *Table {
 		col("layout_t2", String, true, "表二格式", "layout of table 2", "Layout of table 二; the t2 columns of the other layout are blank."),
 		col("layout_t3", String, true, "表三格式", "layout of table 3", "Layout of table 三."),
 		col("layout_t4", String, true, "表四格式", "layout of table 4", "Layout of table 四."),
-		col("checks_failed", Int64, false, "未通过核验数", "checks failed", "Number of identity checks that failed."),
+		col("checks_failed", Int64, false, "未通过核验数", "checks failed", "Number of identity checks of the chosen report that failed."),
+		col("sources", Int64, true, "来源数", "sources", "Number of current sources of the logical report (the same report as HTML and PDF, or on two portals); blank when not reconciled."),
+		col("version", Int32, true, "版本", "version", "Version of the chosen report (1 = never revised); blank when not reconciled."),
+		col("copied", Bool, true, "疑似照抄", "copied", "Harmonised table 三 identical to the same logical agency's previous year (cross check copied); blank when not reconciled."),
+		col("carry_discontinuity", Bool, true, "结转不连续", "carry discontinuity",
+			"carried_over differs from the previous year's carried_forward in some column (cross check t3.carry_continuity); blank when not reconciled."),
+		col("sources_disagree", Bool, true, "来源不一致", "sources disagree", "Another current source differs from the chosen one in some cell (cross check sources.agree); blank when not reconciled."),
+		col("prose_disagree", Bool, true, "正文不一致", "prose disagrees", "A number stated in the text differs from the table (cross check prose.agree); blank when not reconciled."),
 	)
 	for _, k := range cells.AllKeys() {
 		t := Int64
@@ -257,9 +306,17 @@ func PanelTable() *Table {
 		cols = append(cols, c)
 	}
 	cols = append(cols, indicatorColumns()...)
+	if !logical {
+		return &Table{Name: "panel", Title: "Panel (wide)", Columns: cols,
+			Definition: "One row per report (the store was never reconciled: a report found as several documents has several rows), " +
+				"one column per cell key, and the harmonised indicators.",
+			PrimaryKey:  []string{"report_id"},
+			ForeignKeys: []string{"report_id"}}
+	}
 	return &Table{Name: "panel", Title: "Panel (wide)", Columns: cols,
-		Definition:  "One row per report, one column per cell key, and the harmonised indicators.",
-		PrimaryKey:  []string{"report_id"},
+		Definition: "One row per current logical report (jurisdiction × agency × year; internal/reconcile), the chosen source's cells " +
+			"in one column per cell key, the harmonised indicators and the cross-report flags.",
+		PrimaryKey:  []string{"logical_report_id"},
 		ForeignKeys: []string{"report_id"}}
 }
 
@@ -274,7 +331,10 @@ func unitWords(u string) string {
 	}
 }
 
-// Tables returns the four exported tables in file order.
-func Tables() []*Table {
-	return []*Table{ReportsTable(), CellsTable(), PanelTable(), ChecksTable()}
+// Tables returns the four exported tables in file order (the panel of logical reports).
+func Tables() []*Table { return tables(true) }
+
+// tables returns the four tables; logical false gives the fallback panel keyed by report_id.
+func tables(logical bool) []*Table {
+	return []*Table{ReportsTable(), CellsTable(), panelTable(logical), ChecksTable()}
 }

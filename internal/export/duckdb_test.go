@@ -156,7 +156,8 @@ func TestParquetDuckDB(t *testing.T) {
 		{reportsR, ReportsTable(), "published", "DATE"}, {reportsR, ReportsTable(), "checks_failed", "BIGINT"},
 		{panelR, PanelTable(), "t3_new_received_total", "BIGINT"}, {panelR, PanelTable(), "t2_fees_amount_10k_yuan", "DOUBLE"},
 		{panelR, PanelTable(), "t2_licensing_change", "BIGINT"}, {panelR, PanelTable(), "share_granted", "DOUBLE"},
-		{checksR, ChecksTable(), "left_value", "DOUBLE"},
+		{checksR, ChecksTable(), "left_value", "DOUBLE"}, {reportsR, ReportsTable(), "chosen", "BOOLEAN"},
+		{cellsR, CellsTable(), "chosen", "BOOLEAN"}, {panelR, panelTable(false), "copied", "BOOLEAN"},
 	}
 	for _, tc := range typeTests {
 		if got := tc.r.typeOf(tc.col); got != tc.dtype {

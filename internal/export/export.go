@@ -13,11 +13,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ogireports/ogireports/internal/cells"
 	"github.com/ogireports/ogireports/internal/indicators"
+	"github.com/ogireports/ogireports/internal/reconcile"
 	"github.com/ogireports/ogireports/internal/store"
 )
 
@@ -70,7 +72,8 @@ type Options struct {
 	// DIR/<table>/year=<Y>/part-0.parquet instead of DIR/<table>.parquet.
 	PartitionYear bool
 	Filter        Filter
-	// Places resolves jurisdictions; nil means NewJurisdictionPlaces().
+	// Places resolves the jurisdictions of reports that belong to no logical report (the
+	// others take their logical report's); nil means NewJurisdictionPlaces().
 	Places PlaceResolver
 	// Progress, when set, is called after each report with the number of reports done.
 	Progress func(done int64)
@@ -94,6 +97,13 @@ type Summary struct {
 	// NonIntegral counts count cells whose value is not an integer: they are blank in the
 	// panel's integer columns and kept exactly in the cells file.
 	NonIntegral int64
+	// NotReconciled is true when the store holds no logical report (internal/reconcile never
+	// ran): the panel then has one row per report, keyed by report_id, without year-on-year
+	// changes or cross-report flags, and the caller should tell the user to run the import or
+	// crawl again (they reconcile at their end).
+	NotReconciled bool
+	// CrossChecks counts the cross-report rows of the checks file (included in Checks).
+	CrossChecks int64
 	Elapsed     time.Duration
 }
 
@@ -138,7 +148,12 @@ func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err e
 	if places == nil {
 		places = NewJurisdictionPlaces()
 	}
-	tables := Tables()
+	logical, err := st.HasLogicalReports(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("export: %w", err)
+	}
+	sum.NotReconciled = !logical
+	tables := tables(logical)
 	outs := make(map[string]*tableOut, len(tables))
 	var all []*tableOut
 	defer func() {
@@ -175,8 +190,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err e
 		}
 	}
 	b := newBuilder(outs)
-	if b.prior, err = priorValues(ctx, st); err != nil {
-		return sum, fmt.Errorf("export: %w", err)
+	if logical {
+		if b.members, err = st.ExportMemberships(ctx); err != nil {
+			return sum, fmt.Errorf("export: %w", err)
+		}
+		if b.logical, err = st.ExportLogicalReports(ctx); err != nil {
+			return sum, fmt.Errorf("export: %w", err)
+		}
 	}
 	var done int64
 	err = st.EachReportBundle(ctx, store.ExportFilter{YearFrom: opts.Filter.YearFrom, YearTo: opts.Filter.YearTo},
@@ -188,16 +208,22 @@ func Run(ctx context.Context, st *store.Store, opts Options) (sum Summary, err e
 			if opts.Progress != nil {
 				defer opts.Progress(done)
 			}
-			p := places.Place(&rb.Report)
-			if !opts.Filter.match(rb, p) {
+			lp := b.place(&rb.Report, places)
+			if !opts.Filter.match(rb, lp.Place) {
 				sum.Skipped++
 				return nil
 			}
-			return b.report(rb, p)
+			return b.report(rb, lp)
 		})
 	if err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}
+	if logical {
+		if err := st.EachCrossCheck(ctx, b.crossCheck); err != nil {
+			return sum, fmt.Errorf("export: %w", err)
+		}
+	}
+	sum.CrossChecks = b.crossChecks
 	sum.NonIntegral = b.nonIntegral
 	for _, o := range all {
 		for len(o.writers) > 0 {
@@ -289,9 +315,74 @@ type builder struct {
 	// col maps table → column name → index; ci caches the cells table's.
 	col map[string]map[string]int
 	ci  cellIdx
-	// prior holds the cells of every agency-year that the year-on-year indicators read.
-	prior map[agencyYear]*priorRec
+	// members maps a report to its logical report, logical the logical reports by id (both
+	// empty when the store was never reconciled).
+	members map[int64]store.ExportMembership
+	logical map[int64]*store.LogicalReport
+	// exported marks the reports written, whose cross checks are written too.
+	exported    map[int64]struct{}
+	crossChecks int64
 }
+
+// reportPlace is a report's place with its logical report, when it belongs to one.
+type reportPlace struct {
+	Place
+	member store.ExportMembership
+	// lr is nil when the report belongs to no logical report.
+	lr *store.LogicalReport
+}
+
+// place returns the logical report's jurisdiction when r belongs to one (the reconciliation
+// parsed the agency with the crawl site's registry code as the prior), else r's agency name
+// parsed by names.
+func (b *builder) place(r *store.ReportRow, names PlaceResolver) reportPlace {
+	if m, ok := b.members[r.ID]; ok {
+		if l := b.logical[m.LogicalID]; l != nil {
+			p := PlaceOfCode(l.JurisdictionCode)
+			p.AgencyType, p.AgencyNormalized = l.AgencyType, l.AgencyNormalized
+			if l.JurisdictionCode != "" {
+				p.Confidence, p.HasConfidence = l.AgencyConfidence, true
+			}
+			return reportPlace{Place: p, member: m, lr: l}
+		}
+	}
+	return reportPlace{Place: names.Place(r)}
+}
+
+// crossCheck writes one cross-report check of a report the export wrote.
+func (b *builder) crossCheck(c *store.ExportCrossCheck) error {
+	if _, ok := b.exported[c.ReportID]; !ok {
+		return nil
+	}
+	o := b.checks
+	o.reset()
+	b.set(o, "check_id", Int(c.ID))
+	b.set(o, "report_id", Int(c.ReportID))
+	b.set(o, "agency", Str(c.Agency))
+	b.set(o, "year", OptInt(int64(c.Year)))
+	code := ""
+	if l := b.logical[c.LogicalID]; l != nil {
+		code = l.JurisdictionCode
+	}
+	b.set(o, "jurisdiction_code", OptStr(code))
+	b.set(o, "identity", Str(c.Identity))
+	b.set(o, "column", Str(c.Column))
+	b.set(o, "status", Str(c.Status))
+	b.set(o, "left_value", Num(c.Left))
+	b.set(o, "right_value", Num(c.Right))
+	b.set(o, "detail", Str(c.Detail))
+	b.set(o, "scope", Str(scopeCrossReport))
+	b.set(o, "logical_report_id", Int(c.LogicalID))
+	b.set(o, "other_report_id", OptInt(c.OtherReportID))
+	b.crossChecks++
+	return o.emit()
+}
+
+// Check scopes (checks.scope).
+const (
+	scopeReport      = "report"
+	scopeCrossReport = "cross_report"
+)
 
 // cellIdx are the column positions of the cells table (its hot path avoids name lookups).
 type cellIdx struct {
@@ -299,75 +390,10 @@ type cellIdx struct {
 	sha, layout, unit, page int
 }
 
-// agencyYear identifies an agency's reports of one year.
-type agencyYear struct {
-	agency string
-	year   int
-}
-
-// priorRec keeps the yoyKeys cells of an agency-year (set marks the non-blank ones) and the
-// number of reports it has: about 130 bytes per agency-year, whatever the number of cells.
-type priorRec struct {
-	n    int
-	last int64
-	vals [14]float64
-	set  uint16
-}
-
-// values returns the kept cells as identity-check values.
-func (p *priorRec) values() cells.Values {
-	v := cells.Values{}
-	for i, k := range yoyKeys() {
-		if p.set&(1<<i) != 0 {
-			x := p.vals[i]
-			v[k] = &x
-		}
-	}
-	return v
-}
-
-// priorValues reads the yoyKeys cells of every report in the store, per agency and year.
-func priorValues(ctx context.Context, st *store.Store) (map[agencyYear]*priorRec, error) {
-	out := map[agencyYear]*priorRec{}
-	err := st.EachKeyValues(ctx, store.ExportFilter{}, yoyKeys(), func(id int64, agency string, year int, key string, v *float64) error {
-		if year == 0 {
-			return nil
-		}
-		k := agencyYear{agency, year}
-		p := out[k]
-		if p == nil {
-			p = &priorRec{}
-			out[k] = p
-		}
-		if p.last != id {
-			p.n++
-			p.last = id
-		}
-		if i, ok := yoyIndex[key]; ok && v != nil {
-			p.vals[i] = *v
-			p.set |= 1 << i
-		}
-		return nil
-	})
-	return out, err
-}
-
-// previous returns the cells of the same agency's single report of the previous year, or nil.
-func (b *builder) previous(r *store.ReportRow) cells.Values {
-	if r.Year == 0 {
-		return nil
-	}
-	p := b.prior[agencyYear{r.Agency, r.Year - 1}]
-	if p == nil || p.n != 1 {
-		return nil
-	}
-	return p.values()
-}
-
 func newBuilder(outs map[string]*tableOut) *builder {
 	b := &builder{reports: outs["reports"], cells: outs["cells"], panel: outs["panel"], checks: outs["checks"],
 		unit: map[string]string{}, panelCol: map[string]int{}, values: cells.Values{}, indCols: indicatorColumns(),
-		col: map[string]map[string]int{}}
+		col: map[string]map[string]int{}, exported: map[int64]struct{}{}}
 	for _, o := range outs {
 		m := map[string]int{}
 		for i, c := range o.t.Columns {
@@ -404,8 +430,13 @@ func (b *builder) setPlace(o *tableOut, p Place, withNames bool) {
 
 func joinList(l []string) string { return strings.Join(l, ";") }
 
-func (b *builder) report(rb *store.ReportBundle, p Place) error {
+func (b *builder) report(rb *store.ReportBundle, lp reportPlace) error {
 	r := &rb.Report
+	p := lp.Place
+	b.exported[r.ID] = struct{}{}
+	m, inLogical := lp.member, lp.lr != nil
+	// chosen: this report's cells are a panel row (every report when not reconciled).
+	chosen := b.logical == nil || (inLogical && m.Chosen)
 	layouts := map[cells.Table]string{cells.T2: r.LayoutT2, cells.T3: r.LayoutT3, cells.T4: r.LayoutT4}
 	blank := int64(0)
 	for _, c := range rb.Cells {
@@ -452,6 +483,16 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 		created = r.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
 	b.set(o, "created_at", Str(created))
+	b.set(o, "chosen", BoolVal(chosen))
+	if inLogical {
+		b.set(o, "logical_report_id", Int(m.LogicalID))
+		b.set(o, "is_current", BoolVal(m.IsCurrent))
+		b.set(o, "version", Int(int64(m.Version)))
+		b.set(o, "source_rank", Int(int64(m.SourceRank)))
+		b.set(o, "jurisdiction_source", Str("logical"))
+	} else {
+		b.set(o, "jurisdiction_source", Str("name"))
+	}
 	if err := o.emit(); err != nil {
 		return err
 	}
@@ -469,6 +510,10 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	o.row[ci.year] = OptInt(int64(r.Year))
 	o.row[ci.sha] = Str(r.DocumentSHA256)
 	b.setPlace(o, p, true)
+	b.set(o, "chosen", BoolVal(chosen))
+	if inLogical {
+		b.set(o, "logical_report_id", Int(m.LogicalID))
+	}
 	for _, c := range rb.Cells {
 		t, row, colKey, _ := cells.SplitKey(c.Key)
 		o.row[ci.table] = Str(string(t))
@@ -490,6 +535,9 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 			return err
 		}
 		b.values[c.Key] = c.Value
+		if !chosen {
+			continue
+		}
 		if i, ok := b.panelCol[c.Key]; ok && c.Value != nil {
 			if pn.t.Columns[i].Type == Int64 {
 				v := *c.Value
@@ -503,6 +551,9 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 			}
 		}
 	}
+	if !chosen {
+		return b.reportChecks(rb, p)
+	}
 	b.set(pn, "report_id", Int(r.ID))
 	b.setPlace(pn, p, true)
 	b.set(pn, "agency", Str(r.Agency))
@@ -515,9 +566,20 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	layoutMap := map[cells.Table]cells.Layout{cells.T2: cells.Layout(r.LayoutT2), cells.T3: cells.Layout(r.LayoutT3),
 		cells.T4: cells.Layout(r.LayoutT4)}
 	harm := indicators.HarmonisedValues(b.values, layoutMap)
-	ind := indicators.Compute(b.values, cells.Layout(r.LayoutT3))
-	for k, v := range indicators.YoY(b.values, b.previous(r)) {
-		ind[k] = v
+	var ind map[string]*float64
+	if inLogical {
+		l := lp.lr
+		ind = l.Indicators
+		b.set(pn, "logical_report_id", Int(l.ID))
+		b.set(pn, "sources", Int(int64(l.Sources)))
+		b.set(pn, "version", Int(int64(l.CurrentVersion)))
+		for _, f := range logicalFlags {
+			b.set(pn, f, BoolVal(slices.Contains(l.Flags, f)))
+		}
+	} else {
+		// Never reconciled: the per-report indicators from their one definition; no
+		// year-on-year change without logical agencies.
+		ind = indicators.Compute(b.values, cells.Layout(r.LayoutT3))
 	}
 	for _, c := range b.indCols {
 		var v *float64
@@ -538,9 +600,16 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 	if err := pn.emit(); err != nil {
 		return err
 	}
+	return b.reportChecks(rb, p)
+}
 
-	// checks
-	o = b.checks
+// logicalFlags are the logical-report flags (internal/reconcile) the panel has a column for.
+var logicalFlags = []string{reconcile.FlagCopied, reconcile.FlagCarryDiscontinuity, reconcile.FlagSourcesDisagree, reconcile.FlagProseDisagree}
+
+// reportChecks writes the identity checks of one report.
+func (b *builder) reportChecks(rb *store.ReportBundle, p Place) error {
+	r := &rb.Report
+	o := b.checks
 	for _, k := range rb.Checks {
 		o.reset()
 		b.set(o, "check_id", Int(k.ID))
@@ -554,6 +623,7 @@ func (b *builder) report(rb *store.ReportBundle, p Place) error {
 		b.set(o, "left_value", Num(k.Left))
 		b.set(o, "right_value", Num(k.Right))
 		b.set(o, "detail", Str(k.Detail))
+		b.set(o, "scope", Str(scopeReport))
 		if err := o.emit(); err != nil {
 			return err
 		}

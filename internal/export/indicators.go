@@ -13,8 +13,12 @@ import (
 //   - t3_other_harmonised_<col>: the harmonised key t3.other.<col> (the single （六） row of
 //     gov2019, or the sum of the three gov2021 other_* rows), indicators.HarmonisedValues.
 //   - one column per per-report indicator (share_granted …), indicators.Compute.
-//   - one column per cross-year indicator (yoy_new_received …), indicators.YoY against the same
-//     agency's report of the previous year.
+//   - one column per indicator of indicators.Definitions (share_granted …, yoy_new_received …),
+//     read from the store's indicator_values: internal/reconcile computes them on the logical
+//     report's chosen source (indicators.Compute) and against the chosen report of the same
+//     logical agency's previous year (indicators.YoY). The export computes none of them again;
+//     only a store never reconciled falls back to indicators.Compute on the report (and no
+//     year-on-year change).
 //
 // Every value is blank (NULL) when an operand is blank or missing or a denominator is 0.
 
@@ -45,38 +49,14 @@ func indicatorColumns() []Column {
 	for _, d := range indicators.Definitions() {
 		def := d.Formula + "."
 		if d.CrossYear {
-			def += " Y−1 is the report of the same agency name (as printed) for the previous year, looked up in the whole store " +
-				"whatever the filters; blank when there is none or several."
+			def += " Y−1 is the chosen report of the same logical agency (jurisdiction code and normalised agency name, internal/reconcile) " +
+				"for the previous year, whatever the filters; blank when there is none, or when the store was never reconciled."
 		}
 		out = append(out, Column{Name: d.ID, Type: indicatorType(d.Unit), Nullable: true, LabelZH: d.Label,
 			LabelEN: d.English, Unit: d.Unit, Layouts: bothLayouts, Definition: def})
 	}
 	return out
 }
-
-// yoyRows are the t3 rows the cross-year indicators read (indicators.YoY uses their totals,
-// falling back to the sum of the six applicant columns).
-var yoyRows = []string{"new_received", "total_processed"}
-
-// yoyKeys are the cells kept per agency-year for indicators.YoY.
-func yoyKeys() []string {
-	var out []string
-	for _, r := range yoyRows {
-		for _, c := range cells.T3Cols {
-			out = append(out, cells.Key(cells.T3, r, c.Key))
-		}
-	}
-	return out
-}
-
-// yoyIndex maps a yoy key to its slot in a priorRec.
-var yoyIndex = func() map[string]int {
-	m := map[string]int{}
-	for i, k := range yoyKeys() {
-		m[k] = i
-	}
-	return m
-}()
 
 // isHarmonisedOther reports whether a panel column is one of the harmonised t3.other columns.
 func isHarmonisedOther(name string) bool { return strings.HasPrefix(name, harmonisedOtherPrefix) }

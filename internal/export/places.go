@@ -35,28 +35,25 @@ func (j *JurisdictionPlaces) Place(r *store.ReportRow) Place {
 		p.Confidence = a.Confidence
 		p.HasConfidence = true
 	}
-	// Walk up from the division to fill the province, prefecture and county names.
-	for code, first := a.Code, true; code != ""; first = false {
-		d, ok := jurisdiction.Lookup(code)
-		if !ok {
-			break
-		}
-		if first {
-			p.Level = string(d.Level)
-		}
-		switch d.Level {
-		case jurisdiction.LevelProvince:
-			p.Province = d.Name
-		case jurisdiction.LevelPrefecture:
-			p.City = d.Name
-		case jurisdiction.LevelCounty:
-			p.County = d.Name
-		}
-		code = d.ParentCode
-	}
+	p.fillNames()
 	if len(j.cache) >= maxPlaceCache {
 		clear(j.cache)
 	}
 	j.cache[key] = p
 	return p
+}
+
+// PlaceOfCode returns the Place of a jurisdiction code with the province, prefecture and county
+// names and the level filled from the division data (blank when the code is unknown).
+func PlaceOfCode(code string) Place {
+	p := Place{Code: code}
+	p.fillNames()
+	return p
+}
+
+// fillNames fills the province, prefecture and county names and the level of p.Code
+// (jurisdiction.NamesOf).
+func (p *Place) fillNames() {
+	n := jurisdiction.NamesOf(p.Code)
+	p.Province, p.City, p.County, p.Level = n.Province, n.Prefecture, n.County, string(n.Level)
 }

@@ -41,6 +41,14 @@ func OptStr(s string) Val {
 	return Val{S: s}
 }
 
+// BoolVal is a boolean value (I = 1 for true).
+func BoolVal(b bool) Val {
+	if b {
+		return Val{I: 1}
+	}
+	return Val{}
+}
+
 // Int is an integer value.
 func Int(i int64) Val { return Val{I: i} }
 
@@ -175,6 +183,8 @@ func csvField(t Type, v Val) string {
 		return strconv.FormatFloat(v.F, 'f', -1, 64)
 	case Date:
 		return v.S
+	case Bool:
+		return strconv.FormatBool(v.I != 0)
 	default:
 		return Neutralise(v.S)
 	}
@@ -311,6 +321,8 @@ func parquetSchema(t *Table) *parquet.Schema {
 			n = parquet.Leaf(parquet.DoubleType)
 		case Date:
 			n = parquet.Date()
+		case Bool:
+			n = parquet.Leaf(parquet.BooleanType)
 		default:
 			n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
 		}
@@ -414,6 +426,8 @@ func parquetValue(typ Type, nullable bool, v Val, i int) parquet.Value {
 		pv = parquet.Int32Value(int32(v.I))
 	case Double:
 		pv = parquet.DoubleValue(v.F)
+	case Bool:
+		pv = parquet.BooleanValue(v.I != 0)
 	default:
 		pv = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(v.S), len(v.S)))
 	}

@@ -76,15 +76,34 @@ type reportSum struct {
 	Year                   int
 	Title, Published       string
 	Failed, Passed, NotAss int
-	// Filled counts the non-blank cells (to choose one report per agency and year).
+	// Filled counts the non-blank cells (to choose one report per agency and year when the
+	// store was never reconciled).
 	Filled int
-	Vals   []*float64
+	// Logical is true when the report belongs to a logical report (internal/reconcile); Chosen
+	// then tells whether it is that logical report's chosen source.
+	Logical, Chosen bool
+	Vals            []*float64
 }
 
+// agencyAcc is one series of the site: a logical agency (jurisdiction code and normalised
+// agency of internal/reconcile), or, for a report that belongs to no logical report, the
+// agency name as printed.
 type agencyAcc struct {
 	Name, File string
 	Place      Place
 	Reports    []reportSum
+}
+
+// seriesOf returns the series key, display name, page file and place of report r: its logical
+// agency when it belongs to a logical report, else its printed agency name.
+func seriesOf(r *store.ReportRow, l *store.LogicalReport, locate func(string, string) Place) (key, name, file string, p func() Place) {
+	if l != nil {
+		key = "logical\x00" + l.JurisdictionCode + "\x00" + l.AgencyNormalized
+		return key, l.AgencyNormalized, agencyFile(l.JurisdictionCode + "/" + l.AgencyNormalized),
+			func() Place { return LocateCode(l.AgencyName, l.JurisdictionCode, l.AgencyType) }
+	}
+	name = strings.TrimSpace(r.Agency)
+	return "name\x00" + name, name, agencyFile(name), func() Place { return locate(name, r.SiteIDCode) }
 }
 
 // Write generates the site from st into dir (created if needed): index.html, data.js, app.js,
@@ -118,6 +137,26 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 	if err != nil {
 		return fmt.Errorf("html site: %w", err)
 	}
+	// The reconciliation's logical reports, when it ran: one series per logical agency, the
+	// chosen source per year.
+	var (
+		members map[int64]store.ExportMembership
+		logical map[int64]*store.LogicalReport
+	)
+	has, err := st.HasLogicalReports(ctx)
+	if err != nil {
+		return fmt.Errorf("html site: %w", err)
+	}
+	if has {
+		if members, err = st.ExportMemberships(ctx); err != nil {
+			return fmt.Errorf("html site: %w", err)
+		}
+		if logical, err = st.ExportLogicalReports(ctx); err != nil {
+			return fmt.Errorf("html site: %w", err)
+		}
+	} else {
+		opts.Log.Warn("html site: the store was never reconciled (run crawl import again): one series per printed agency name, one report per year chosen by filled cells")
+	}
 	agencies := map[string]*agencyAcc{}
 	var nReports int
 	values := cells.Values{}
@@ -128,11 +167,16 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 		}
 		nReports++
 		r := b.Report
-		name := strings.TrimSpace(r.Agency)
-		a := agencies[name]
+		m, inLogical := members[r.ID]
+		l := logical[m.LogicalID]
+		if !inLogical {
+			l = nil
+		}
+		key, name, file, place := seriesOf(&r, l, opts.Locate)
+		a := agencies[key]
 		if a == nil {
-			a = &agencyAcc{Name: name, File: agencyFile(name), Place: opts.Locate(name, r.SiteIDCode)}
-			agencies[name] = a
+			a = &agencyAcc{Name: name, File: file, Place: place()}
+			agencies[key] = a
 		}
 		clear(values)
 		clear(cellMap)
@@ -146,7 +190,8 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 		}
 		sum := reportSum{ID: r.ID, Year: r.Year, Title: r.Title, Published: r.Published,
 			Failed: r.ChecksFailed, Passed: r.ChecksPassed, NotAss: r.ChecksNotAssessable,
-			Filled: filled, Vals: ComputeIndicators(values, cells.Layout(r.LayoutT3))}
+			Filled: filled, Logical: l != nil, Chosen: l != nil && m.Chosen,
+			Vals: ComputeIndicators(values, cells.Layout(r.LayoutT3))}
 		a.Reports = append(a.Reports, sum)
 		return writeFragment(tmp, b, cellMap, opts.ArchiveDir, absAg)
 	})
@@ -158,7 +203,7 @@ func Write(ctx context.Context, st *store.Store, dir string, opts Options) error
 	for _, a := range agencies {
 		list = append(list, a)
 	}
-	slices.SortFunc(list, func(a, b *agencyAcc) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(list, func(a, b *agencyAcc) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.File, b.File)) })
 	generated := opts.Now().UTC().Format("2006-01-02 15:04 UTC")
 
 	keep := map[string]bool{}
@@ -310,13 +355,20 @@ type yearView struct {
 	Reports []template.HTML
 }
 
-// chosen returns one report per known year (most non-blank cells, then fewest failed checks,
-// then the latest id) in year order.
-// TODO(reconcile): use the logical reports of internal/reconcile once it lands.
+// chosen returns one report per known year in year order: the chosen source of the logical
+// report (internal/reconcile: best current source, then fewer failed checks, then earliest);
+// for a series never reconciled, the report with most non-blank cells, then fewest failed
+// checks, then the latest id.
 func (a *agencyAcc) chosen() []reportSum {
 	best := map[int]reportSum{}
 	for _, r := range a.Reports {
 		if r.Year == 0 {
+			continue
+		}
+		if r.Logical {
+			if r.Chosen {
+				best[r.Year] = r
+			}
 			continue
 		}
 		b, ok := best[r.Year]

@@ -8,34 +8,30 @@ import (
 )
 
 // LocateAgency places an agency with internal/jurisdiction: the division its name (and the
-// site's SiteIDCode) resolves to, with the names of its province, prefecture-level city and
-// county-level unit; a municipality (北京市 …) is its own city. A name that does not resolve, or
-// resolves ambiguously, falls back to ParsePlace.
+// site's SiteIDCode) resolves to, then LocateCode. A name that resolves ambiguously falls back to
+// ParsePlace.
 func LocateAgency(agency, siteIDCode string) Place {
-	name := ParsePlace(agency)
 	a := jurisdiction.ParseAgency(agency, "", siteIDCode)
-	if a.Code == jurisdiction.CentralCode {
-		return Place{Level: LevelCentral, Type: agencyType(a.Type)}
+	if a.Ambiguous {
+		return ParsePlace(agency)
 	}
-	if a.Code == "" || a.Ambiguous {
+	return LocateCode(agency, a.Code, a.Type)
+}
+
+// LocateCode places an agency whose jurisdiction code and type (jurisdiction.Type*) are known,
+// e.g. a logical report's of internal/reconcile: the names of its province, prefecture-level
+// city and county-level unit (jurisdiction.NamesOf); a municipality (北京市 …) is its own city.
+// An empty or unknown code falls back to ParsePlace on the name.
+func LocateCode(agency, code, agencyTyp string) Place {
+	name := ParsePlace(agency)
+	if code == jurisdiction.CentralCode {
+		return Place{Level: LevelCentral, Type: agencyType(agencyTyp)}
+	}
+	n := jurisdiction.NamesOf(code)
+	if n.Level == "" {
 		return name
 	}
-	p := Place{Type: agencyType(a.Type)}
-	for code, depth := a.Code, 0; code != "" && depth < 4; depth++ {
-		d, ok := jurisdiction.Lookup(code)
-		if !ok {
-			return name
-		}
-		switch d.Level {
-		case jurisdiction.LevelProvince:
-			p.Province = d.Name
-		case jurisdiction.LevelPrefecture:
-			p.City = d.Name
-		case jurisdiction.LevelCounty:
-			p.County = d.Name
-		}
-		code = d.ParentCode
-	}
+	p := Place{Type: agencyType(agencyTyp), Province: n.Province, City: n.Prefecture, County: n.County}
 	if p.City == "" && municipalities[p.Province] {
 		p.City = p.Province
 	}

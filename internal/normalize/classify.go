@@ -73,6 +73,30 @@ var titleNegatives = []struct{ word, reason string }{
 	{"目录", "catalogue (目录)"},
 	{"政府工作报告", "government work report (政府工作报告)"},
 	{"工作总结", "work summary (工作总结)"},
+	{"工作方案", "work plan (工作方案)"},
+	{"模板", "template (模板)"},
+	{"意见", "opinion (意见)"},
+	{"规定", "regulation (规定)"},
+	{"答记者问", "press Q&A (答记者问)"},
+	{"法治建设", "rule-of-law report (法治建设)"},
+	{"预算报告", "budget report (预算报告)"},
+	{"决算报告", "final accounts report (决算报告)"},
+	{"审计报告", "audit report (审计报告)"},
+	{"审计工作报告", "audit report (审计工作报告)"},
+	{"发展报告", "development report (发展报告)"},
+}
+
+// NotReportWord returns the first word of a title (or link text) that names a document type
+// which is never an annual OGI report (格式, 通知, 要点, 说明, 法治政府建设, 统计公报, 指南, …),
+// and whether there is one. The crawler uses it on link texts too.
+func NotReportWord(title string) (string, bool) {
+	t := titleFold(title)
+	for _, n := range titleNegatives {
+		if strings.Contains(t, n.word) {
+			return n.word, true
+		}
+	}
+	return "", false
 }
 
 // titleOtherSubjects mark an annual report on another subject than information disclosure.

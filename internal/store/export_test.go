@@ -3,9 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/ogireports/ogireports/internal/normalize"
@@ -110,31 +107,5 @@ func TestEachReportBundle(t *testing.T) {
 	stop := errors.New("stop")
 	if err := s.EachReportBundle(ctx, ExportFilter{}, func(*ReportBundle) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("callback error not returned: %v", err)
-	}
-}
-
-func TestEachKeyValues(t *testing.T) {
-	s, ids := exportFixture(t)
-	var got []string
-	err := s.EachKeyValues(context.Background(), ExportFilter{}, []string{"t3.new_received.natural_person", "t3.new_received.research"},
-		func(id int64, agency string, year int, key string, v *float64) error {
-			got = append(got, fmt.Sprintf("%d %s %d %s %s", id, agency, year, key, fmtPtr(v)))
-			return nil
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
-		fmt.Sprintf("%d 烟台市牟平区人民政府 2022 t3.new_received.natural_person 92", ids[0]),
-		fmt.Sprintf("%d 烟台市牟平区人民政府 2022 t3.new_received.research NULL", ids[0]),
-		fmt.Sprintf("%d 某局 0  NULL", ids[1]),
-		fmt.Sprintf("%d 烟台市牟平区人民政府 2020 t3.new_received.natural_person 92", ids[2]),
-	}
-	sort.Strings(got[:2])
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if err := s.EachKeyValues(context.Background(), ExportFilter{}, nil, nil); err == nil {
-		t.Error("no keys: no error")
 	}
 }
