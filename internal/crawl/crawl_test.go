@@ -41,7 +41,7 @@ func TestClassifyTitle(t *testing.T) {
 		{"江西省2022年法治政府建设年度报告", NotReport},
 		{"烟台市牟平区2024年国民经济和社会发展统计公报", NotReport},
 		{"图解：2022年政府信息公开工作年度报告", NotReport},
-		{"XX公司2022年度报告", Unknown}, // subject unstated: the page decides
+		{"XX公司2022年度报告", Unknown},        // subject unstated: the page decides
 		{"荣龙区2022年度政务公开工作总结", NotReport}, // 工作总结 is never a report
 		{"XX区2022年政府信息公开工作年…", Unknown},
 		{"", Unknown},
