@@ -163,6 +163,7 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 
 	_, proxy2 := newWeb()
 	kills := 0
+	lastKilled := false // whether the latest run was killed (so the next one must resume)
 	for _, frac := range []float64{0.3, 0.6} {
 		cmd := crawlCmd("resumed", proxy2)
 		var out bytes.Buffer
@@ -179,8 +180,13 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 			}
 			<-done
 			kills++
+			lastKilled = true
 		case err := <-done:
 			t.Logf("crawl finished before the kill at %.0f%% (%v)", frac*100, err)
+			if lastKilled && !strings.Contains(out.String(), "resumed=true") {
+				t.Errorf("the run after a kill did not resume it:\n%s", tail(out.Bytes()))
+			}
+			lastKilled = false
 		}
 	}
 	if kills == 0 {
@@ -190,7 +196,7 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resumed crawl: %v\n%s", err, tail(out))
 	}
-	if !strings.Contains(string(out), "resumed=true") {
+	if lastKilled && !strings.Contains(string(out), "resumed=true") {
 		t.Errorf("the last run did not resume the killed run:\n%s", tail(out))
 	}
 	a, b := storeDigest(t, filepath.Join(dir, "whole.db")), storeDigest(t, filepath.Join(dir, "resumed.db"))
