@@ -3,6 +3,8 @@ package ocr
 import (
 	"image"
 	"sort"
+
+	"github.com/ogireports/ogireports/internal/extract"
 )
 
 // segment is one ruled line: horizontal (y0..y1 is its thickness, x0..x1 its extent) or
@@ -204,23 +206,13 @@ func findGrids(r *raster) []grid {
 		hs = keepH
 	}
 	n := len(hs) + len(vs)
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	uf := extract.NewUnionFind(n)
+	find := uf.Find
 	degree := make([]int, n)
 	for i, h := range hs {
 		for j, v := range vs {
 			if touches(h, v, p.tol) {
-				parent[find(i)] = find(len(hs) + j)
+				uf.Union(i, len(hs)+j)
 				degree[i]++
 				degree[len(hs)+j]++
 			}
@@ -404,26 +396,9 @@ func resolveGrid(r *raster, hs, vs []segment, xs, ys []int, p gridParams) (grid,
 	// vsep[i][j]: the line between (i, j) and (i, j+1) is printed.
 	// hsep[i][j]: the line between (i, j) and (i+1, j) is printed.
 	// A position whose four sides are all missing lies outside the printed table.
-	parent := make([]int, nr*nc)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) {
-		ra, rb := find(a), find(b)
-		if ra < rb {
-			parent[rb] = ra
-		} else if rb < ra {
-			parent[ra] = rb
-		}
-	}
+	uf := extract.NewUnionFind(nr * nc)
+	find := uf.Find
+	union := uf.Union
 	for i := 0; i < nr; i++ {
 		for j := 0; j+1 < nc; j++ {
 			if coverage(vs, false, xs[j+1], ys[i]+m, ys[i+1]-m+1, p.tol) < present {

@@ -163,22 +163,12 @@ func findGrids(edges []edge) []*grid {
 	}
 	hs, vs = mergeRules(hs, true), mergeRules(vs, false)
 	n := len(hs) + len(vs)
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	uf := extract.NewUnionFind(n)
+	find := uf.Find
 	for i, h := range hs {
 		for j, v := range vs {
 			if v.X0 >= h.X0-touchTol && v.X0 <= h.X1+touchTol && h.Y0 >= v.Y0-touchTol && h.Y0 <= v.Y1+touchTol {
-				parent[find(i)] = find(len(hs) + j)
+				uf.Union(i, len(hs)+j)
 			}
 		}
 	}
@@ -436,26 +426,9 @@ func covered(rs []edge, horizontal bool, p, a, b float64) bool {
 func (g *grid) table(chars []rawChar, page int) *extract.Table {
 	nr, nc := len(g.ys)-1, len(g.xs)-1
 	id := func(r, c int) int { return r*nc + c }
-	parent := make([]int, nr*nc)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) {
-		ra, rb := find(a), find(b)
-		if ra < rb {
-			parent[rb] = ra
-		} else {
-			parent[ra] = rb
-		}
-	}
+	uf := extract.NewUnionFind(nr*nc)
+	find := uf.Find
+	union := uf.Union
 	for r := 0; r < nr; r++ {
 		for c := 0; c < nc; c++ {
 			if c+1 < nc && !covered(g.vs, false, g.xs[c+1], g.ys[r], g.ys[r+1]) {
