@@ -32,6 +32,7 @@ echo
 echo "summary (ns/op → per second; custom metrics as reported):"
 awk '/^Benchmark/ {
   name=$1; ns=""; extra="";
-  for (i=2;i<=NF;i++) { if ($(i+1)=="ns/op") ns=$i; if ($(i+1) ~ /\/s$|_MB$|ratio|pages|reports|rows/) extra=extra" "$i" "$(i+1) }
-  if (ns!="") printf "  %-40s %12.1f per second%s\n", name, 1e9/ns, extra
+  for (i=2;i<NF;i++) { if ($(i+1)=="ns/op") ns=$i; if ($(i+1) ~ /\/s$|MB$|ratio|^pages$|^docs$/) extra=extra"  "$i" "$(i+1) }
+  if (ns!="" && ns < 1e9) printf "  %-40s %10.1f ops/s%s\n", name, 1e9/ns, extra
+  else printf "  %-40s %16s%s\n", name, "", extra
 }' "$RAW"
