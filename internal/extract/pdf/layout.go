@@ -426,7 +426,7 @@ func covered(rs []edge, horizontal bool, p, a, b float64) bool {
 func (g *grid) table(chars []rawChar, page int) *extract.Table {
 	nr, nc := len(g.ys)-1, len(g.xs)-1
 	id := func(r, c int) int { return r*nc + c }
-	uf := extract.NewUnionFind(nr*nc)
+	uf := extract.NewUnionFind(nr * nc)
 	find := uf.Find
 	union := uf.Union
 	for r := 0; r < nr; r++ {
