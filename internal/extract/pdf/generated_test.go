@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -74,52 +73,7 @@ func pdfSubset(vs []reportgen.Variant) []int {
 		}
 		return all
 	}
-	features := func(v reportgen.Variant) []string {
-		f := []string{"t2:" + string(v.LayoutT2), "t3:" + string(v.LayoutT3), "enc:" + v.Encoding,
-			fmt.Sprint("broken:", len(v.Broken) > 0)}
-		for _, q := range v.Quirks {
-			f = append(f, "q:"+q)
-		}
-		for _, b := range v.Broken {
-			f = append(f, "break:"+b)
-		}
-		return f
-	}
-	covered := map[string]bool{}
-	picked := map[int]bool{}
-	var out []int
-	for {
-		best, bestN := -1, 0
-		for i, v := range vs {
-			n := 0
-			for _, f := range features(v) {
-				if !covered[f] {
-					n++
-				}
-			}
-			if !picked[i] && n > bestN {
-				best, bestN = i, n
-			}
-		}
-		if best < 0 {
-			break
-		}
-		picked[best] = true
-		out = append(out, best)
-		for _, f := range features(vs[best]) {
-			covered[f] = true
-		}
-	}
-	// Pad with evenly spread variants: more combinations of quirks and page breaks, still
-	// well under a minute and a half of rendering on a loaded 2-core machine without the cache.
-	for i := 0; len(out) < minPDFSubset && i < len(vs); i += 3 {
-		if !picked[i] {
-			picked[i] = true
-			out = append(out, i)
-		}
-	}
-	sort.Ints(out)
-	return out
+	return reportgen.Representative(vs, minPDFSubset, 3)
 }
 
 // minPDFSubset is the size of the default subset of pdfSubset.
