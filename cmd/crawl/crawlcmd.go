@@ -47,7 +47,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	sitesFile := fs.String("sites", filepath.Join("data", "sites.csv"), "registry `file` (CSV: code,name,url[,level,parent_code])")
 	db := fs.String("db", store.DefaultPath(), "database `file` ($"+store.EnvDB+", default "+store.DefaultFile+")")
-	dataDir := fs.String("data", "data", "data `dir`: responses are archived under DIR/archive")
+	dataDir := fs.String("data", "ogireports-data", "data `dir`: responses are archived under DIR/archive")
 	only := fs.String("only", "", "crawl only these comma-separated site `codes`")
 	delay := fs.Duration("delay", 2*time.Second, "minimum `delay` between requests to one host (Crawl-delay wins when larger)")
 	jitter := fs.Float64("jitter", 0.1, "random extra delay, as a `fraction` of the delay")

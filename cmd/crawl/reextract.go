@@ -30,7 +30,7 @@ func runReextract(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("crawl reextract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", store.DefaultPath(), "database `file` (or $"+store.EnvDB+")")
-	dataDir := fs.String("data", "data", "data `dir` of the crawl: bodies are read from DIR/archive")
+	dataDir := fs.String("data", "ogireports-data", "data `dir` of the crawl: bodies are read from DIR/archive")
 	all := fs.Bool("all", false, "re-extract every document, not only those of an older extractor version")
 	lf := ops.AddLogFlags(fs)
 	fs.Usage = func() {
