@@ -103,46 +103,30 @@ func DefaultConfig() Config {
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.UserAgent == "" {
-		c.UserAgent = d.UserAgent
-	}
-	if c.RobotsAgent == "" {
-		c.RobotsAgent = d.RobotsAgent
-	}
 	if c.Delay < 0 {
 		c.Delay = 0
 	}
-	if c.ConnectTimeout == 0 {
-		c.ConnectTimeout = d.ConnectTimeout
-	}
-	if c.PageTimeout == 0 {
-		c.PageTimeout = d.PageTimeout
-	}
-	if c.AttachmentTimeout == 0 {
-		c.AttachmentTimeout = d.AttachmentTimeout
-	}
-	if c.MaxPage == 0 {
-		c.MaxPage = d.MaxPage
-	}
-	if c.MaxAttachment == 0 {
-		c.MaxAttachment = d.MaxAttachment
-	}
-	if c.MaxRedirects == 0 {
-		c.MaxRedirects = d.MaxRedirects
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = d.MaxRetries
-	}
-	if c.MaxRetryAfter == 0 {
-		c.MaxRetryAfter = d.MaxRetryAfter
-	}
-	if c.RobotsTTL == 0 {
-		c.RobotsTTL = d.RobotsTTL
-	}
-	if c.MaxConns == 0 {
-		c.MaxConns = d.MaxConns
-	}
+	orDefault(&c.UserAgent, d.UserAgent)
+	orDefault(&c.RobotsAgent, d.RobotsAgent)
+	orDefault(&c.ConnectTimeout, d.ConnectTimeout)
+	orDefault(&c.PageTimeout, d.PageTimeout)
+	orDefault(&c.AttachmentTimeout, d.AttachmentTimeout)
+	orDefault(&c.MaxPage, d.MaxPage)
+	orDefault(&c.MaxAttachment, d.MaxAttachment)
+	orDefault(&c.MaxRedirects, d.MaxRedirects)
+	orDefault(&c.MaxRetries, d.MaxRetries)
+	orDefault(&c.MaxRetryAfter, d.MaxRetryAfter)
+	orDefault(&c.RobotsTTL, d.RobotsTTL)
+	orDefault(&c.MaxConns, d.MaxConns)
 	return c
+}
+
+// orDefault sets *p to d when *p is its type's zero value.
+func orDefault[T comparable](p *T, d T) {
+	var zero T
+	if *p == zero {
+		*p = d
+	}
 }
 
 // Request is one fetch.

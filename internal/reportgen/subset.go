@@ -11,17 +11,28 @@ import (
 // slow formats (DOC and PDF through LibreOffice) run this subset by default and all variants on
 // request.
 func Representative(vs []Variant, min, step int) []int {
-	features := func(v Variant) []string {
-		f := []string{"t2:" + string(v.LayoutT2), "t3:" + string(v.LayoutT3), "enc:" + v.Encoding,
-			fmt.Sprint("broken:", len(v.Broken) > 0)}
-		for _, q := range v.Quirks {
-			f = append(f, "q:"+q)
-		}
+	return RepresentativeBy(vs, min, step, func(v Variant) []string {
+		f := Features(v)
 		for _, b := range v.Broken {
 			f = append(f, "break:"+b)
 		}
 		return f
+	})
+}
+
+// Features are the coverage features of a variant: its layouts, encoding, whether it is
+// broken, and its quirks.
+func Features(v Variant) []string {
+	f := []string{"t2:" + string(v.LayoutT2), "t3:" + string(v.LayoutT3), "enc:" + v.Encoding,
+		fmt.Sprint("broken:", len(v.Broken) > 0)}
+	for _, q := range v.Quirks {
+		f = append(f, "q:"+q)
 	}
+	return f
+}
+
+// RepresentativeBy is Representative over the coverage features that features names.
+func RepresentativeBy(vs []Variant, min, step int, features func(Variant) []string) []int {
 	covered := map[string]bool{}
 	picked := map[int]bool{}
 	var out []int

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -49,46 +48,7 @@ func representative(vs []reportgen.Variant) []int {
 		}
 		return all
 	}
-	features := func(v reportgen.Variant) []string {
-		f := []string{"t2:" + string(v.LayoutT2), "t3:" + string(v.LayoutT3), "enc:" + v.Encoding, fmt.Sprint("broken:", len(v.Broken) > 0)}
-		for _, q := range v.Quirks {
-			f = append(f, "q:"+q)
-		}
-		return f
-	}
-	covered := map[string]bool{}
-	picked := map[int]bool{}
-	var out []int
-	for {
-		best, bestN := -1, 0
-		for i, v := range vs {
-			n := 0
-			for _, f := range features(v) {
-				if !covered[f] {
-					n++
-				}
-			}
-			if !picked[i] && n > bestN {
-				best, bestN = i, n
-			}
-		}
-		if best < 0 {
-			break
-		}
-		picked[best] = true
-		out = append(out, best)
-		for _, f := range features(vs[best]) {
-			covered[f] = true
-		}
-	}
-	for i := 0; len(out) < 24 && i < len(vs); i += 4 {
-		if !picked[i] {
-			picked[i] = true
-			out = append(out, i)
-		}
-	}
-	sort.Ints(out)
-	return out
+	return reportgen.RepresentativeBy(vs, 24, 4, reportgen.Features)
 }
 
 // sampleDOCs returns n variants of the representative subset and their DOC renderings
