@@ -156,7 +156,7 @@ func crawlMain(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	proc := crawl.ProcessorFunc(func(ctx context.Context, d crawl.Document) (crawl.Outcome, error) {
-		res, err := pipeline.Process(ctx, st, pipeline.Input{Data: d.Data, Name: d.Name, Source: d.Source, ContentType: d.ContentType, SeenAt: d.SeenAt})
+		res, err := pipeline.Process(ctx, st, pipeline.Input{Data: d.Data, Name: d.Name, Source: d.Source, ContentType: d.ContentType, SeenAt: d.SeenAt, Parts: partsOf(d.Parts)})
 		if err != nil {
 			return crawl.Outcome{}, fmt.Errorf("pipeline %s: %w", d.Source, err)
 		}
@@ -266,4 +266,13 @@ func onlySites(sites []crawl.Site, only string) ([]crawl.Site, error) {
 		return nil, fmt.Errorf("--only: codes not in the registry: %s", strings.Join(missing, ","))
 	}
 	return out, nil
+}
+
+// partsOf hands a report page's pictures from the crawler to the pipeline.
+func partsOf(ps []crawl.Part) []pipeline.Part {
+	out := make([]pipeline.Part, len(ps))
+	for i, p := range ps {
+		out[i] = pipeline.Part{URL: p.URL, Data: p.Data, ContentType: p.ContentType, Err: p.Err}
+	}
+	return out
 }

@@ -2,6 +2,11 @@
 // (curl -x, or an http.Transport Proxy) and optionally writes the sites.csv registry.
 //
 //	simweb --sites 12 --seed 1 --listen 127.0.0.1:8089 --sites-csv out.csv
+//
+// With --attachments (the default) reports are served as real documents: DOCX written in Go,
+// PDF and DOC through LibreOffice when it is installed, and the tables of reports published as
+// pictures drawn by reportgen (PNG or JPEG) when a CJK font is installed (Debian package
+// fonts-wqy-microhei, or OGIREPORTS_CJK_FONT); what cannot be rendered is a placeholder.
 package main
 
 import (
@@ -34,7 +39,7 @@ func run() error {
 	csvPath := flag.String("sites-csv", "", "write the sites registry (code,name,url,level,parent_code) here")
 	delay := flag.Duration("crawl-delay-unit", time.Second, "one unit of robots.txt Crawl-delay")
 	noFaults := flag.Bool("no-faults", false, "disable failure injection")
-	attach := flag.Bool("attachments", true, "serve real attachments: DOCX written in Go, PDF and DOC through LibreOffice when installed (else a placeholder PDF)")
+	attach := flag.Bool("attachments", true, "serve real attachments (DOCX written in Go, PDF and DOC through LibreOffice when installed, else a placeholder PDF) and real table pictures (when a CJK font is installed, else a placeholder PNG)")
 	flag.Parse()
 
 	cfg := simweb.Config{Seed: *seed, Sites: *sites, CrawlDelayUnit: *delay}
@@ -43,6 +48,7 @@ func run() error {
 	}
 	if *attach {
 		cfg.Attachments = attachments()
+		cfg.TableImages = tableImages()
 	}
 	web := simweb.New(cfg)
 	if *csvPath != "" {
@@ -102,5 +108,31 @@ func attachments() func(v reportgen.Variant, kind string) []byte {
 		}
 		cache.Store(key, b)
 		return b
+	}
+}
+
+// tableImages returns a simweb.Config.TableImages hook that draws the table pictures of each
+// report once (reportgen.Variant.TableImages) and caches them by variant id. Without a CJK font
+// it returns nil (the simulated web serves its placeholder PNG) and says so once in the log.
+func tableImages() func(v reportgen.Variant) []reportgen.TableImage {
+	var (
+		cache sync.Map // variant id → []reportgen.TableImage
+		warn  sync.Once
+	)
+	return func(v reportgen.Variant) []reportgen.TableImage {
+		if p, ok := cache.Load(v.ID); ok {
+			return p.([]reportgen.TableImage)
+		}
+		pics, err := v.TableImages()
+		if err != nil {
+			if errors.Is(err, reportgen.ErrToolMissing) {
+				warn.Do(func() { slog.Warn("simweb: table pictures are placeholders", "err", err) })
+			} else {
+				slog.Warn("simweb: table pictures not drawn", "variant", v.ID, "err", err)
+			}
+			return nil
+		}
+		cache.Store(v.ID, pics)
+		return pics
 	}
 }

@@ -4,26 +4,46 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ogireports/ogireports/internal/extract/ocr"
 	"github.com/ogireports/ogireports/internal/fetch"
 	"github.com/ogireports/ogireports/internal/pipeline"
+	"github.com/ogireports/ogireports/internal/reportgen"
 	"github.com/ogireports/ogireports/internal/simweb"
 	"github.com/ogireports/ogireports/internal/store"
+	"github.com/ogireports/ogireports/internal/testutil"
 )
 
 // TestCrawlCellsEqualTruth crawls the simulated web through the real pipeline (extract,
 // normalize, store) and judges the store against the web's truth: every reachable planted
 // report with extractable cells is stored as a report whose cells equal the planted cells
-// (blank as blank), and no planted non-report is stored as a report.
+// (blank as blank), and no planted non-report is stored as a report. Reports whose tables are
+// pictures in the page (drawn by reportgen, read by OCR when tesseract and a CJK font are
+// installed) must have at least 98% of their cells exact and every other cell flagged.
 func TestCrawlCellsEqualTruth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the simulated web")
 	}
-	env := startSim(t, simweb.Config{Seed: 7, Sites: 8, CrawlDelayUnit: 10 * time.Millisecond,
-		Faults: &simweb.Faults{}})
+	cfg := simweb.Config{Seed: 7, Sites: 8, CrawlDelayUnit: 10 * time.Millisecond, Faults: &simweb.Faults{}}
+	if _, err := reportgen.CJKFont(); err == nil && ocr.Available() {
+		cfg.TableImages = func(v reportgen.Variant) []reportgen.TableImage {
+			pics, err := v.TableImages()
+			if err != nil {
+				t.Errorf("TableImages %s: %v", v.ID, err)
+			}
+			return pics
+		}
+	} else if testutil.ToolsRequired() {
+		t.Fatalf("tables printed as pictures need tesseract with chi_sim and a CJK font (fonts-wqy-microhei); OGIREPORTS_REQUIRE_TOOLS=1 forbids leaving them out (font: %v)", err)
+	} else {
+		t.Log("no tesseract with chi_sim or no CJK font: reports with their tables as pictures are not checked")
+	}
+	env := startSim(t, cfg)
 	st, err := store.Open(filepath.Join(t.TempDir(), "e2e.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +58,7 @@ func TestCrawlCellsEqualTruth(t *testing.T) {
 	status := map[string]string{}  // source URL → document status
 	proc := ProcessorFunc(func(ctx context.Context, d Document) (Outcome, error) {
 		res, err := pipeline.Process(ctx, st, pipeline.Input{Data: d.Data, Name: d.Name,
-			Source: d.Source, ContentType: d.ContentType, SeenAt: d.SeenAt})
+			Source: d.Source, ContentType: d.ContentType, SeenAt: d.SeenAt, Parts: partsOf(d.Parts)})
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -55,18 +75,18 @@ func TestCrawlCellsEqualTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	stored := map[int64]map[string]*float64{}
+	stored := map[int64]map[string]store.CellRow{}
 	if err := st.EachCell(context.Background(), func(r store.CellRow) error {
 		if stored[r.ReportID] == nil {
-			stored[r.ReportID] = map[string]*float64{}
+			stored[r.ReportID] = map[string]store.CellRow{}
 		}
-		stored[r.ReportID][r.Key] = r.Value
+		stored[r.ReportID][r.Key] = r
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 
-	checked := 0
+	checked, pictures, picCells, picExact := 0, 0, 0, 0
 	for _, p := range env.web.Truth() {
 		if !p.Reachable || p.RobotsBlocked {
 			continue
@@ -87,9 +107,23 @@ func TestCrawlCellsEqualTruth(t *testing.T) {
 		}
 		checked++
 		got := stored[id]
+		if p.Kind == "image" {
+			pictures++
+			for k, want := range p.Cells {
+				picCells++
+				c, present := got[k]
+				if present && (want == nil) == (c.Value == nil) && (want == nil || math.Abs(*want-*c.Value) < 1e-9) {
+					picExact++
+				} else if !present || !slices.ContainsFunc(c.Flags, func(f string) bool { return f != "ocr" }) {
+					t.Errorf("%s (tables as pictures): %s = %v (%q, flags %v), want %v, and not flagged", p.URL, k, c.Value, c.ValueText, c.Flags, fmtPtr(want))
+				}
+			}
+			continue
+		}
 		bad := 0
 		for k, want := range p.Cells {
-			g, present := got[k]
+			c, present := got[k]
+			g := c.Value
 			switch {
 			case !present:
 				bad++
@@ -106,8 +140,33 @@ func TestCrawlCellsEqualTruth(t *testing.T) {
 			}
 		}
 	}
+	if cfg.TableImages != nil {
+		if pictures == 0 {
+			t.Error("no report with its tables as pictures was checked: the simulated web changed?")
+		}
+		t.Logf("tables as pictures: %d reports, %d of %d cells exact", pictures, picExact, picCells)
+		if float64(picExact) < 0.98*float64(picCells) {
+			t.Errorf("tables as pictures: %d of %d cells exact, want at least 98%%", picExact, picCells)
+		}
+	}
 	if checked < 50 {
 		t.Fatalf("only %d planted reports checked cell by cell: the simulated web changed?", checked)
 	}
 	t.Logf("%d planted reports stored with cells equal to the truth", checked)
+}
+
+// partsOf hands a report page's pictures from the crawler to the pipeline.
+func partsOf(ps []Part) []pipeline.Part {
+	out := make([]pipeline.Part, len(ps))
+	for i, p := range ps {
+		out[i] = pipeline.Part{URL: p.URL, Data: p.Data, ContentType: p.ContentType, Err: p.Err}
+	}
+	return out
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "blank"
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
 }

@@ -33,6 +33,19 @@ type Document struct {
 	ContentType string
 	SeenAt      time.Time
 	Site        string // registry code
+	// Parts are the pictures of a report page, fetched with it (see pipeline.Input.Parts).
+	Parts []Part
+}
+
+// Part is one picture of a report page: its bytes, or why it could not be fetched.
+type Part struct {
+	URL         string
+	Data        []byte
+	ContentType string
+	// Err is the fetch error ("" when Data holds the picture).
+	Err string
+
+	sha string
 }
 
 // Outcome is what the pipeline made of a Document.
@@ -402,40 +415,15 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 	if it.Kind == KindAttachment {
 		kind = fetch.KindAttachment
 	}
-	req := fetch.Request{URL: it.URL, Kind: kind, Referer: it.Referer,
-		AllowURL: func(n *url.URL) bool { return SameSite(sr.root, n) }}
-	fi, have, err := c.st.LastFetch(ctx, it.URL)
-	if err != nil {
-		log.Warn("last fetch", "url", it.URL, "err", err)
-	}
-	if have && fi.SHA256 != "" && c.archived(fi.SHA256) {
-		req.ETag, req.LastModified = fi.ETag, fi.LastModified
-	}
-	resp, err := c.f.Fetch(ctx, req)
+	got, err := c.fetchURL(ctx, sr, it.URL, kind, it.Referer, log)
 	if ctx.Err() != nil {
 		return // the item stays pending; a resumed run fetches it again
 	}
-	sr.rec.Pages++
-	c.count(func(s *Summary) { s.Pages++ })
 	if err != nil {
 		c.failed(ctx, sr, it, err, log)
 		return
 	}
-	body, sha := resp.Body, resp.SHA256
-	if resp.NotModified {
-		body, err = c.archive.Get(fi.SHA256)
-		if err != nil {
-			log.Warn("304 but archive lost; refetching", "url", it.URL, "err", err)
-			req.ETag, req.LastModified = "", ""
-			if resp, err = c.f.Fetch(ctx, req); err != nil {
-				c.failed(ctx, sr, it, err, log)
-				return
-			}
-			body, sha = resp.Body, resp.SHA256
-		} else {
-			sha = fi.SHA256
-		}
-	}
+	resp, body, sha, fi, have := got.resp, got.body, got.sha, got.fi, got.have
 	unchanged := have && fi.Processed && sha == fi.SHA256
 	final := u
 	if fu, err := url.Parse(resp.FinalURL); err == nil && resp.FinalURL != "" {
@@ -463,6 +451,13 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 	if ctx.Err() != nil {
 		return // stopped while handling (--max-runtime, signal): the item stays pending
 	}
+	var rl *fetch.RetryLaterError
+	if err != nil && (errors.As(err, &rl) || fetch.ErrorKind(err) == "blocked") {
+		// A picture of the page asked us to come back later, or the site blocked us while
+		// fetching it: the page item is retried (or the site stopped) as for its own fetch.
+		c.failed(ctx, sr, it, err, log)
+		return
+	}
 	if err != nil {
 		log.Warn("handle", "url", it.URL, "kind", it.Kind, "err", err)
 		c.count(func(s *Summary) { s.Errors["handle"]++ })
@@ -480,6 +475,55 @@ func (c *Crawler) work(ctx context.Context, sr *siteRun, it Item, log *slog.Logg
 		log.Error("complete item", "url", it.URL, "err", err)
 		sr.stop = err
 	}
+}
+
+// fetched is one fetched body with what the crawl state knew of its URL before.
+type fetched struct {
+	resp *fetch.Response
+	// body and sha are the response's, or the archived ones after a 304.
+	body []byte
+	sha  string
+	// fi is the URL's last fetch before this one (have is false when there was none).
+	fi   FetchInfo
+	have bool
+}
+
+// fetchURL fetches one URL of a site, conditionally when the archive still holds its last body
+// (a 304 then returns the archived body), and counts it against the site's page budget.
+func (c *Crawler) fetchURL(ctx context.Context, sr *siteRun, rawURL string, kind fetch.Kind, referer string, log *slog.Logger) (fetched, error) {
+	req := fetch.Request{URL: rawURL, Kind: kind, Referer: referer,
+		AllowURL: func(n *url.URL) bool { return SameSite(sr.root, n) }}
+	fi, have, err := c.st.LastFetch(ctx, rawURL)
+	if err != nil {
+		log.Warn("last fetch", "url", rawURL, "err", err)
+	}
+	if have && fi.SHA256 != "" && c.archived(fi.SHA256) {
+		req.ETag, req.LastModified = fi.ETag, fi.LastModified
+	}
+	resp, err := c.f.Fetch(ctx, req)
+	if ctx.Err() != nil {
+		return fetched{}, ctx.Err()
+	}
+	sr.rec.Pages++
+	c.count(func(s *Summary) { s.Pages++ })
+	if err != nil {
+		return fetched{}, err
+	}
+	got := fetched{resp: resp, body: resp.Body, sha: resp.SHA256, fi: fi, have: have}
+	if resp.NotModified {
+		got.body, err = c.archive.Get(fi.SHA256)
+		if err != nil {
+			log.Warn("304 but archive lost; refetching", "url", rawURL, "err", err)
+			req.ETag, req.LastModified = "", ""
+			if resp, err = c.f.Fetch(ctx, req); err != nil {
+				return fetched{}, err
+			}
+			got.resp, got.body, got.sha = resp, resp.Body, resp.SHA256
+		} else {
+			got.sha = fi.SHA256
+		}
+	}
+	return got, nil
 }
 
 // archived reports whether the archive still holds a digest.
@@ -748,7 +792,17 @@ func (c *Crawler) detail(ctx context.Context, sr *siteRun, h handled) ([]Item, e
 	}
 	sr.rec.Reports++
 	c.count(func(s *Summary) { s.Reports++ })
-	if err := c.process(ctx, sr, h, title, ".html"); err != nil {
+	// The pictures of the page body are fetched with it and read as parts of the page: a report
+	// whose tables are printed as images is one document (title, agency and year from the page,
+	// tables from the pictures), not a page without tables and loose pictures.
+	parts, partsChanged, err := c.fetchParts(ctx, sr, h, pictures(sr, p))
+	if err != nil {
+		return nil, err
+	}
+	if partsChanged {
+		h.unchanged = false
+	}
+	if err := c.processParts(ctx, sr, h, title, ".html", parts); err != nil {
 		return nil, err
 	}
 	ref := h.u.String()
@@ -767,11 +821,7 @@ func (c *Crawler) detail(ctx context.Context, sr *siteRun, h handled) ([]Item, e
 		out = append(out, child(KindAttachment, l.URL, h.it.Depth+1, t, ref, ""))
 	}
 	for _, l := range p.Body {
-		if l.Img {
-			if isImageURL(l.URL) && !iconRe.MatchString(l.URL.Path) {
-				add(l)
-			}
-		} else if IsAttachmentURL(l.URL) {
+		if !l.Img && IsAttachmentURL(l.URL) {
 			add(l)
 		}
 	}
@@ -784,6 +834,59 @@ func (c *Crawler) detail(ctx context.Context, sr *siteRun, h handled) ([]Item, e
 		}
 	}
 	return out, nil
+}
+
+// MaxPictures bounds the pictures of one report page fetched as its parts.
+const MaxPictures = 24
+
+// pictures returns the pictures of a report page's body that may hold its tables: same-site
+// images, not icons, logos, QR codes or buttons (by their path), each once, in page order.
+func pictures(sr *siteRun, p *Page) []*url.URL {
+	var out []*url.URL
+	seen := map[string]bool{}
+	for _, l := range p.Body {
+		k := l.URL.String()
+		if !l.Img || seen[k] || !isImageURL(l.URL) || iconRe.MatchString(l.URL.Path) || !SameSite(sr.root, l.URL) {
+			continue
+		}
+		if ClassifyTitle(l.Text) == NotReport {
+			continue // alt text naming something else (a photo caption, 二维码)
+		}
+		seen[k] = true
+		out = append(out, l.URL)
+		if len(out) == MaxPictures {
+			break
+		}
+	}
+	return out
+}
+
+// fetchParts fetches the pictures of a report page, one after the other (the site's one request
+// at a time), conditionally when archived. A picture that cannot be fetched becomes a part with
+// its error; a retry-later answer or a block is returned, so that the page is retried or the site
+// stopped as for the page's own fetch. changed reports a picture whose body was not processed
+// before under its URL.
+func (c *Crawler) fetchParts(ctx context.Context, sr *siteRun, h handled, pics []*url.URL) (parts []Part, changed bool, err error) {
+	for _, u := range pics {
+		got, err := c.fetchURL(ctx, sr, u.String(), fetch.KindAttachment, h.u.String(), c.log)
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		var rl *fetch.RetryLaterError
+		switch {
+		case err != nil && (errors.As(err, &rl) || fetch.ErrorKind(err) == "blocked"):
+			return nil, false, fmt.Errorf("picture %s: %w", u, err)
+		case err != nil:
+			c.count(func(s *Summary) { s.Errors[fetch.ErrorKind(err)]++ })
+			parts = append(parts, Part{URL: u.String(), Err: err.Error()})
+			continue
+		}
+		if !(got.have && got.fi.Processed && got.sha == got.fi.SHA256) {
+			changed = true
+		}
+		parts = append(parts, Part{URL: u.String(), Data: got.body, ContentType: got.resp.ContentType, sha: got.sha})
+	}
+	return parts, changed, nil
 }
 
 // attachment sends a report file to the pipeline unless unchanged.
@@ -824,6 +927,12 @@ func extFromType(ct string) string {
 
 // process hands a body to the pipeline once per (URL, digest).
 func (c *Crawler) process(ctx context.Context, sr *siteRun, h handled, title, ext string) error {
+	return c.processParts(ctx, sr, h, title, ext, nil)
+}
+
+// processParts hands a page and its pictures to the pipeline unless all are unchanged, and
+// marks each processed.
+func (c *Crawler) processParts(ctx context.Context, sr *siteRun, h handled, title, ext string, parts []Part) error {
 	if h.unchanged {
 		c.count(func(s *Summary) { s.Unchanged++ })
 		return nil
@@ -839,7 +948,7 @@ func (c *Crawler) process(ctx context.Context, sr *siteRun, h handled, title, ex
 		name += ext
 	}
 	out, err := c.proc.Process(ctx, Document{Data: h.body, Name: name, Title: title, Source: h.u.String(),
-		ContentType: h.ct, SeenAt: h.seen, Site: sr.rec.Code})
+		ContentType: h.ct, SeenAt: h.seen, Site: sr.rec.Code, Parts: parts})
 	if err != nil {
 		c.count(func(s *Summary) { s.Errors["extract"]++ })
 		return fmt.Errorf("process %s: %w", h.it.URL, err)
@@ -856,6 +965,13 @@ func (c *Crawler) process(ctx context.Context, sr *siteRun, h handled, title, ex
 	if h.sha != "" {
 		if err := c.st.MarkProcessed(ctx, h.it.URL, h.sha); err != nil {
 			return fmt.Errorf("mark processed %s: %w", h.it.URL, err)
+		}
+	}
+	for _, p := range parts {
+		if p.sha != "" {
+			if err := c.st.MarkProcessed(ctx, p.URL, p.sha); err != nil {
+				return fmt.Errorf("mark processed %s: %w", p.URL, err)
+			}
 		}
 	}
 	return nil

@@ -207,6 +207,14 @@ func TestCrawlSimWeb(t *testing.T) {
 	if reports < 100 {
 		t.Fatalf("only %d reachable planted reports: the simulated web changed?", reports)
 	}
+	// A report whose tables are pictures reaches the pipeline as one document: its page with
+	// every picture fetched as a part (Referer: the page), never a picture on its own.
+	pictures := checkPictureReports(t, d, truth)
+	for _, r := range env.web.Log() {
+		if pictures[r.URL] && (r.Referer == "" || !got[r.Referer]) {
+			t.Errorf("picture %s fetched with Referer %q, want its report page", r.URL, r.Referer)
+		}
+	}
 	for _, s := range env.web.Sites() {
 		rec, _, _ := state.LoadSite(context.Background(), s.Code)
 		switch {
@@ -236,7 +244,7 @@ func TestCrawlSimWeb(t *testing.T) {
 		}
 	}
 	for _, r := range env.web.Log() {
-		if reportURL[r.URL] && r.Status == 200 {
+		if (reportURL[r.URL] || pictures[r.URL]) && r.Status == 200 {
 			t.Errorf("refresh downloaded report body again: %s", r.URL)
 		}
 	}
@@ -261,6 +269,49 @@ func TestCrawlSimWeb(t *testing.T) {
 	if !d.sources()[added.URL] {
 		t.Errorf("added report %s (%q) not found by the refresh crawl", added.URL, added.Title)
 	}
+}
+
+// checkPictureReports checks that every reachable report of kind "image" (tables printed as
+// pictures) was handed to the pipeline as its page with its pictures as parts, each fetched,
+// and that no picture was handed on its own. It returns the pictures' URLs.
+func checkPictureReports(t *testing.T, d *docs, truth []simweb.Planted) map[string]bool {
+	t.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	bySource := map[string]Document{}
+	for _, x := range d.list {
+		bySource[x.Source] = x
+	}
+	pictures := map[string]bool{}
+	n := 0
+	for _, p := range truth {
+		if p.Kind != "image" || !p.IsReport || !p.Reachable || p.RobotsBlocked {
+			continue
+		}
+		n++
+		doc, ok := bySource[p.URL]
+		if !ok {
+			continue // reported as not found by the caller
+		}
+		if len(doc.Parts) == 0 {
+			t.Errorf("report %s has its tables as pictures but reached the pipeline without them", p.URL)
+		}
+		for _, part := range doc.Parts {
+			if part.Err != "" || len(part.Data) == 0 {
+				t.Errorf("report %s: picture %s not fetched: %s", p.URL, part.URL, part.Err)
+			}
+			pictures[part.URL] = true
+		}
+	}
+	if n == 0 {
+		t.Fatal("the simulated web planted no report with its tables as pictures")
+	}
+	for src := range bySource {
+		if pictures[src] {
+			t.Errorf("picture %s handed to the pipeline on its own", src)
+		}
+	}
+	return pictures
 }
 
 // TestCrawlLegacyIgnoringRobots crawls S6 sites (query-string paging, GBK declared only in

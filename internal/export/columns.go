@@ -156,7 +156,7 @@ func CellsTable() *Table {
 	cols = append(cols,
 		col("layout", String, true, "表格式", "layout", "Layout of the cell's table in this report (gov2019, gov2021)."),
 		col("unit", String, false, "单位", "unit", "Unit of the value: count, change (signed count) or 10k_yuan (万元)."),
-		col("page", Int32, true, "页码", "page", "Page the cell was read on; blank for unpaged formats."),
+		col("page", Int32, true, "页码", "page", "Page the cell was read on; for a web page whose tables are pictures, the number of the picture (reports.pictures); blank for unpaged formats."),
 		col("logical_report_id", Int64, true, "逻辑报告编号", "logical report id",
 			"Logical report (jurisdiction × agency × year, internal/reconcile) the cell's report belongs to; joins panel.logical_report_id; blank when the report has no agency or year, or the reconciliation never ran."),
 		col("chosen", Bool, false, "入选", "chosen",
@@ -189,7 +189,7 @@ func ReportsTable() *Table {
 		col("checks_not_assessable", Int64, false, "无法核验数", "checks not assessable", "Number of identity checks not assessable (a blank cell involved)."),
 		col("flags", String, false, "标记", "flags", "Report flags joined by ';'."),
 		col("extractor_version", String, false, "提取程序版本", "extractor version", "Version of the extractor that produced the report."),
-		col("document_sha256", String, false, "文件SHA256", "document sha256", "SHA-256 of the document's bytes."),
+		col("document_sha256", String, false, "文件SHA256", "document sha256", "SHA-256 of the document's bytes (of a page read with its pictures: see pictures)."),
 		col("media_type", String, false, "文件类型", "media type", "Media type of the document (text/html, application/pdf, ...)."),
 	}
 	cols = append(cols, placeColumns()...)
@@ -215,6 +215,8 @@ func ReportsTable() *Table {
 		col("source_rank", Int32, true, "来源等级", "source rank", "Format rank of the document: 0 HTML or DOCX, 1 PDF, plain text or DOC, 2 OCR; blank outside a logical report."),
 		col("jurisdiction_source", String, false, "区划来源", "jurisdiction source",
 			"logical: jurisdiction, agency type and normalised agency are the logical report's; name: the agency name parsed alone (the report belongs to no logical report)."),
+		col("pictures", String, false, "表格图片", "pictures",
+			"For a web page whose tables are printed as pictures: the pictures' URLs in page order, separated by line breaks (cells.page N was read from the N-th, by OCR); blank otherwise. document_sha256 then identifies the page read with these pictures (SHA-256 of a manifest of their digests; store table document_parts)."),
 	)
 	return &Table{Name: "reports", Title: "Reports", Columns: cols,
 		Definition: "One row per report: metadata, layouts, sources, check counts, flags, extractor version.",

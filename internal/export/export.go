@@ -477,6 +477,13 @@ func (b *builder) report(rb *store.ReportBundle, lp reportPlace) error {
 	b.set(o, "cells", Int(int64(len(rb.Cells))))
 	b.set(o, "cells_blank", Int(blank))
 	b.set(o, "sources", Str(strings.Join(rb.Sources, "\n")))
+	var pics []string
+	for _, pt := range rb.Parts {
+		if pt.Seq > 0 {
+			pics = append(pics, pt.URL)
+		}
+	}
+	b.set(o, "pictures", Str(strings.Join(pics, "\n")))
 	b.set(o, "notes", Str(joinList(r.Notes)))
 	created := ""
 	if !r.CreatedAt.IsZero() {

@@ -19,8 +19,9 @@ type Document struct {
 	Blocks []Block
 	// Links are the hyperlinks of an HTML page (resolved against nothing: as written).
 	Links []Link
-	// Images are image sources of an HTML page body (for OCR of tables printed as pictures).
-	Images []string
+	// Images are the pictures of the document that may hold text: the <img> sources of an HTML
+	// page body (tables printed as pictures), the "page:N" pages of a PDF without a text layer.
+	Images []Image
 	// Flags are document-level flags ("encoding_guessed", "truncated", "ocr", "needs_ocr", ...).
 	Flags []string
 }
@@ -71,11 +72,26 @@ type Cell struct {
 	Confidence float64
 	// Flags are cell-level flags ("ocr", ...).
 	Flags []string
+	// Alternatives are other readings of an uncertain OCR-read cell, for the identity checks
+	// to choose from (internal/extract/ocr.Arbitrate); nil otherwise.
+	Alternatives []string
 }
 
 // Box is a rectangle on a page, origin top-left.
 type Box struct {
 	X0, Y0, X1, Y1 float64
+}
+
+// Image is one picture of a document, where it sits in the reading order.
+type Image struct {
+	// Src is the picture's source as written (an HTML src attribute) or "page:N" for a
+	// scanned PDF page.
+	Src string
+	// Block is the index in Document.Blocks before which the picture sits (len(Blocks) when it
+	// follows every block), so that text read from it can be spliced in place.
+	Block int
+	// Width and Height are the declared size (HTML width/height attributes), 0 if absent.
+	Width, Height int
 }
 
 // Link is one hyperlink.

@@ -3,7 +3,9 @@ package extract
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -66,11 +68,6 @@ func HTML(data []byte, contentType string) (*Document, error) {
 		href, _ := s.Attr("href")
 		title, _ := s.Attr("title")
 		doc.Links = append(doc.Links, Link{Href: strings.TrimSpace(href), Text: collapse(s.Text()), Title: collapse(title)})
-	})
-	gq.Find("body img[src]").Each(func(_ int, s *goquery.Selection) {
-		if src, _ := s.Attr("src"); strings.TrimSpace(src) != "" {
-			doc.Images = append(doc.Images, strings.TrimSpace(src))
-		}
 	})
 	doc.Title = collapse(gq.Find("title").First().Text())
 	if doc.Title == "" {
@@ -147,6 +144,9 @@ func (w *walker) walk(n *html.Node, depth int) {
 	case atom.Br, atom.Hr:
 		w.flush()
 		return
+	case atom.Img:
+		w.image(n)
+		return
 	case atom.Table:
 		w.flush()
 		w.table(n, depth)
@@ -166,6 +166,38 @@ func (w *walker) walk(n *html.Node, depth int) {
 	if block {
 		w.flush()
 	}
+}
+
+// image records an <img> of the body at its place in the reading order. An image interrupts
+// the paragraph it sits in, so that text read from it later lands between the two halves.
+func (w *walker) image(n *html.Node) {
+	im := Image{}
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "src":
+			im.Src = strings.TrimSpace(a.Val)
+		case "width":
+			im.Width = pixels(a.Val)
+		case "height":
+			im.Height = pixels(a.Val)
+		}
+	}
+	if im.Src == "" {
+		return
+	}
+	w.flush()
+	im.Block = len(w.doc.Blocks)
+	w.doc.Images = append(w.doc.Images, im)
+}
+
+// pixels reads an HTML width/height attribute ("600", "600px"); 0 when it is not a pixel count.
+func pixels(s string) int {
+	s = strings.TrimSuffix(strings.TrimSpace(strings.ToLower(s)), "px")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // table emits a <table>: a layout table is unwrapped (its cells walked as content), a data
@@ -209,7 +241,7 @@ func (w *walker) table(n *html.Node, depth int) {
 			}
 		}
 	}
-	if ncells == 1 {
+	if ncells == 1 || !layout && narrowContent(cells) {
 		layout = true
 	}
 	if layout {
@@ -294,6 +326,56 @@ func cellText(n *html.Node) string {
 	}
 	newline()
 	return strings.Join(lines, "\n")
+}
+
+// narrowContent reports whether a table of at most two columns holds article content in a cell:
+// a picture, or several paragraphs of text. Such a table lays out a page (title row, date row,
+// content row) around an article whose own tables may be pictures; a statistics table has more
+// columns and short cells.
+func narrowContent(rows [][]*html.Node) bool {
+	for _, r := range rows {
+		if len(r) > 2 {
+			return false
+		}
+	}
+	for _, r := range rows {
+		for _, c := range r {
+			if articleContent(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// articleContent reports whether a cell holds an <img>, or at least four paragraph-level
+// elements with 200 characters of text between them.
+func articleContent(n *html.Node) bool {
+	blocks, runes := 0, 0
+	var rec func(*html.Node, int) bool
+	rec = func(n *html.Node, depth int) bool {
+		if depth > MaxDepth {
+			return false
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				runes += utf8.RuneCountInString(strings.TrimSpace(c.Data))
+			case c.Type != html.ElementNode || skipped(c):
+			case c.DataAtom == atom.Img:
+				return true
+			default:
+				if isBlock(c) {
+					blocks++
+				}
+				if rec(c, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return rec(n, 0) || blocks >= 4 && runes >= 200
 }
 
 // containsTable reports whether n has a <table> descendant.

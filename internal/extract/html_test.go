@@ -133,8 +133,31 @@ func TestHTMLMetadata(t *testing.T) {
 	if !slices.Equal(d.Links, wantLinks) {
 		t.Errorf("links %+v, want %+v", d.Links, wantLinks)
 	}
-	if !slices.Equal(d.Images, []string{"/t3.png"}) {
-		t.Errorf("images %q", d.Images)
+	if len(d.Images) != 1 || d.Images[0].Src != "/t3.png" || d.Images[0].Block != len(d.Blocks) {
+		t.Errorf("images %+v (of %d blocks), want /t3.png after every block", d.Images, len(d.Blocks))
+	}
+}
+
+// TestHTMLImagePositions: each <img> of the body is recorded before the block that follows it,
+// splitting the paragraph it sits in, with its declared size.
+func TestHTMLImagePositions(t *testing.T) {
+	page := `<html><head><title>t</title><link rel="icon" href="/f.ico"></head><body>
+<p>一、总体情况</p>
+<p>前文<img src="a.png" width="600" height="300px">后文</p>
+<table border="1"><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>1</td></tr></table>
+<div><img src="b.jpg" width="80%"></div>
+</body></html>`
+	d := mustHTML(t, page)
+	var texts []string
+	for _, b := range d.Blocks {
+		texts = append(texts, b.Text)
+	}
+	want := []Image{{Src: "a.png", Block: 2, Width: 600, Height: 300}, {Src: "b.jpg", Block: 4}}
+	if !slices.Equal(d.Images, want) {
+		t.Fatalf("images %+v, want %+v (blocks %q)", d.Images, want, texts)
+	}
+	if d.Blocks[1].Text != "前文" || d.Blocks[2].Text != "后文" || d.Blocks[3].Kind != TableBlock {
+		t.Errorf("blocks %q: want the paragraph split around the image, then the table", texts)
 	}
 }
 
@@ -252,6 +275,39 @@ func TestHTMLDeepNesting(t *testing.T) {
 			}
 			if !hasFlag(d.Flags, FlagDepthLimited) {
 				t.Errorf("flags %v lack %q", d.Flags, FlagDepthLimited)
+			}
+		})
+	}
+}
+
+// TestHTMLNarrowLayoutTable: a table of one or two columns whose cell holds article content (a
+// picture, or several paragraphs) lays out the page: its cells are walked as content, so the
+// article's paragraphs are text blocks and its pictures are recorded in place. A narrow table
+// of short cells (a metadata table) stays a table.
+func TestHTMLNarrowLayoutTable(t *testing.T) {
+	tests := []struct {
+		name       string
+		cell       string
+		wantTables int
+		wantImages int
+	}{
+		{"picture", `<p>二、主动公开政府信息情况</p><p><img src="/picture/0/t_1.png"></p><p>三、收到和处理</p>`, 0, 1},
+		{"paragraphs", strings.Repeat(`<p>本年度，本机关坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。</p>`, 5), 0, 0},
+		{"short cells", `2024-01-15`, 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><body><table><tr><td class="title">某区2023年政府信息公开工作年度报告</td></tr>` +
+				`<tr><td>发布日期</td><td>2024-01-15</td></tr><tr><td class="bt_content">` + tc.cell + `</td></tr></table></body></html>`
+			d := mustHTML(t, page)
+			tables := 0
+			for _, b := range d.Blocks {
+				if b.Kind == TableBlock {
+					tables++
+				}
+			}
+			if tables != tc.wantTables || len(d.Images) != tc.wantImages {
+				t.Errorf("%d tables, %d images (%+v); want %d, %d", tables, len(d.Images), d.Images, tc.wantTables, tc.wantImages)
 			}
 		})
 	}

@@ -288,7 +288,17 @@ type reportView struct {
 	Tables  []tableView
 	Failed  []store.ExportCheck
 	Sources []sourceLink
+	// Archive links the archived document; for a page read with its pictures, the page.
 	Archive string
+	// Pictures are the pictures a page's tables were read from (cells' page N is picture N).
+	Pictures []pictureLink
+}
+
+// pictureLink is one picture of a page whose tables are images.
+type pictureLink struct {
+	N int
+	// URL is where it was fetched; Archive links its archived copy ("" when not archived).
+	URL, Archive string
 }
 
 type sourceLink struct {
@@ -312,12 +322,23 @@ func writeFragment(tmp string, b *store.ReportBundle, cs map[string]store.CellRo
 		}
 		rv.Sources = append(rv.Sources, l)
 	}
-	if archiveDir != "" && len(b.Report.DocumentSHA256) > 2 {
-		sha := b.Report.DocumentSHA256
-		p := filepath.Join(archiveDir, sha[:2], sha[2:])
-		if _, err := os.Stat(p); err == nil {
-			rv.Archive = relLink(absAg, p)
+	archived := func(sha string) string {
+		if archiveDir == "" || len(sha) <= 2 {
+			return ""
 		}
+		p := filepath.Join(archiveDir, sha[:2], sha[2:])
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
+		return relLink(absAg, p)
+	}
+	rv.Archive = archived(b.Report.DocumentSHA256)
+	for _, p := range b.Parts {
+		if p.Seq == 0 {
+			rv.Archive = archived(p.SHA256)
+			continue
+		}
+		rv.Pictures = append(rv.Pictures, pictureLink{N: p.Seq, URL: p.URL, Archive: archived(p.SHA256)})
 	}
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, "report", rv); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // Version is the extractor version recorded with every report. Bump it whenever a change can
 // alter extracted cells, so that `crawl reextract` knows what to redo.
-const Version = "0.1.1"
+const Version = "0.2.0"
 
 // ErrNotReport is returned (wrapped) for a document that is not an annual OGI report, with the
 // reason in the wrapping error's text.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ogireports/ogireports/internal/cells"
 	"github.com/ogireports/ogireports/internal/extract"
@@ -340,7 +341,7 @@ func t3ValueColumns(rows [][]extract.Cell, nh int, inherit []string) (keys []str
 			}
 			if isNumeric(row[j].Text) {
 				nums++
-			} else if isLabelText(row[j].Text) {
+			} else if labelCell(row[j]) {
 				labels++
 			}
 		}
@@ -372,7 +373,7 @@ func t3ValueColumns(rows [][]extract.Cell, nh int, inherit []string) (keys []str
 	for _, row := range rows[nh:] {
 		last := -1
 		for j, c := range row {
-			if isLabelText(c.Text) {
+			if labelCell(c) {
 				last = j
 			}
 		}
@@ -432,12 +433,25 @@ func raggedOrder(rows [][]extract.Cell, nh int) []string {
 	return order
 }
 
+// labelCell reports whether a grid cell holds label text, for deciding where a row's values
+// start. A short uncertain OCR reading (a number read as one or two Chinese characters, 55 as
+// 和) is no label: counted as one, it would shift the row's numbers left. In a value column of
+// a picture's grid (placed there by the ruling lines) no OCR reading counts as a label: it is a
+// misread value, left unparsed and flagged.
+func labelCell(c extract.Cell) bool {
+	if !isLabelText(c.Text) {
+		return false
+	}
+	return !(slices.Contains(c.Flags, FlagOCR) && slices.Contains(c.Flags, FlagLowConf) &&
+		utf8.RuneCountInString(strings.TrimSpace(c.Text)) <= 2)
+}
+
 // splitLabelsValues splits a row of any shape into its label texts (up to the last label cell)
 // and the value cells after them, trailing empty cells dropped.
 func splitLabelsValues(row []extract.Cell, page int) ([]string, []rawCell) {
 	last := -1
 	for j, c := range row {
-		if isLabelText(c.Text) {
+		if labelCell(c) {
 			last = j
 		}
 	}
@@ -493,7 +507,7 @@ func readT3(ps []*piece) (*t3Table, error) {
 			if !ragged {
 				labels = distinctTexts(row, 0, firstVal)
 				for j := firstVal; j < len(row); j++ {
-					if isLabelText(row[j].Text) {
+					if labelCell(row[j]) && !(row[j].OriginCol >= firstVal && slices.Contains(row[j].Flags, FlagOCR)) {
 						mixed = true
 					}
 					vals = append(vals, rawOf(row[j], p.page))
@@ -880,11 +894,11 @@ func readT4(p *piece) (*t4Table, error) {
 			if c.Spanned && c.OriginCol != j {
 				continue
 			}
-			if isLabelText(c.Text) {
+			if labelCell(c) {
 				label.WriteString(Fold(c.Text))
 				continue
 			}
-			if !isValueText(c.Text) {
+			if !isValueText(c.Text) && !isLabelText(c.Text) {
 				continue
 			}
 			rc := rawOf(c, p.page)

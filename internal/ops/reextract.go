@@ -112,7 +112,21 @@ func reextractOne(ctx context.Context, st *store.Store, archive *fetch.Archive, 
 	if err != nil {
 		return nil, nil, err
 	}
-	data, src, why, err := documentBytes(ctx, st, archive, d)
+	parts, err := st.DocumentParts(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		data     []byte
+		src, why string
+		pparts   []pipeline.Part
+	)
+	if len(parts) > 0 {
+		data, pparts, why, err = assembledBytes(ctx, st, archive, parts)
+		src = d.Source
+	} else {
+		data, src, why, err = documentBytes(ctx, st, archive, d)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,12 +154,16 @@ func reextractOne(ctx context.Context, st *store.Store, archive *fetch.Archive, 
 			return nil, nil, err
 		}
 	}
-	ct, err := st.FetchContentType(ctx, d.SHA256)
+	pageSHA := d.SHA256
+	if len(parts) > 0 {
+		pageSHA = parts[0].SHA256
+	}
+	ct, err := st.FetchContentType(ctx, pageSHA)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := pipeline.Process(ctx, st, pipeline.Input{Data: data, Name: nameFor(src, d.MediaType),
-		Source: d.Source, ContentType: ct, SeenAt: d.FirstSeen}); err != nil {
+		Source: d.Source, ContentType: ct, SeenAt: d.FirstSeen, Parts: pparts}); err != nil {
 		return nil, nil, err
 	}
 	after, has, err := st.ReportOfDocument(ctx, id)
@@ -220,6 +238,34 @@ func documentBytes(ctx context.Context, st *store.Store, archive *fetch.Archive,
 		return nil, "", "not in the archive " + archive.Dir, nil
 	}
 	return nil, "", "not in the archive; " + strings.Join(reasons, "; "), nil
+}
+
+// assembledBytes finds the bytes of a page read with its pictures (parts[0] is the page) in
+// the archive. It returns nil data and the reason when one of them is gone.
+func assembledBytes(ctx context.Context, st *store.Store, archive *fetch.Archive, parts []store.DocumentPart) (page []byte, pics []pipeline.Part, why string, err error) {
+	for _, p := range parts {
+		if p.SHA256 == "" {
+			pics = append(pics, pipeline.Part{URL: p.URL, Err: p.Error})
+			continue
+		}
+		b, aerr := archive.Get(p.SHA256)
+		if aerr != nil || sumHex(b) != p.SHA256 {
+			return nil, nil, fmt.Sprintf("part %d (%s) not in the archive %s", p.Seq, p.URL, archive.Dir), nil
+		}
+		if p.Seq == 0 {
+			page = b
+			continue
+		}
+		ct, err := st.FetchContentType(ctx, p.SHA256)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		pics = append(pics, pipeline.Part{URL: p.URL, Data: b, ContentType: ct})
+	}
+	if page == nil {
+		return nil, nil, "the assembled document lists no page", nil
+	}
+	return page, pics, "", nil
 }
 
 func sumHex(b []byte) string {

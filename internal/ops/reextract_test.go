@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ogireports/ogireports/internal/fetch"
 	"github.com/ogireports/ogireports/internal/normalize"
 	"github.com/ogireports/ogireports/internal/pipeline"
 	"github.com/ogireports/ogireports/internal/reportgen"
@@ -211,4 +212,47 @@ func hasQuirk(v reportgen.Variant, q string) bool {
 		}
 	}
 	return false
+}
+
+// TestReextractAssembled: a page read with its pictures is re-read from the archived page and
+// pictures as the same document (no new document, no change), and is unavailable, with the
+// missing part named, when a picture is gone from the archive.
+func TestReextractAssembled(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dataDir := t.TempDir()
+	archive := &fetch.Archive{Dir: filepath.Join(dataDir, "archive")}
+	v := reportgen.Variants(1)[0]
+	page := []byte(strings.Replace(string(v.HTML()), "</h1>", `</h1><p><img src="pic.png"></p>`, 1))
+	pic := []byte("\x89PNG\r\n\x1a\nnot really a picture, but archived bytes all the same")
+	const src = "http://www.example.gov.cn/ndbg/t1.html"
+	for _, b := range [][]byte{page, pic} {
+		if _, _, err := archive.Put(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := pipeline.Process(ctx, st, pipeline.Input{Data: page, Name: "t1.html", Source: src,
+		Parts: []pipeline.Part{{URL: "http://www.example.gov.cn/ndbg/pic.png", Data: pic, ContentType: "image/png"}}})
+	if err != nil || res.Status != store.StatusReport {
+		t.Fatalf("process: %+v %v", res, err)
+	}
+	before, _ := st.Counts(ctx)
+	sum, err := Reextract(ctx, st, ReextractOptions{DataDir: dataDir, All: true, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := st.Counts(ctx)
+	if sum.Reextracted != 1 || len(sum.Changed) != 0 || len(sum.Unavailable) != 0 || after != before {
+		t.Fatalf("reextract: %+v, counts %+v → %+v; want the same document re-read unchanged", sum, before, after)
+	}
+	if err := os.Remove(archive.Path(hexSum(pic))); err != nil {
+		t.Fatal(err)
+	}
+	sum, err = Reextract(ctx, st, ReextractOptions{DataDir: dataDir, All: true, Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Unavailable) != 1 || !strings.Contains(sum.Unavailable[0].Reason, "part 1 (http://www.example.gov.cn/ndbg/pic.png)") {
+		t.Errorf("after losing the picture: %+v, want it unavailable naming part 1", sum)
+	}
 }

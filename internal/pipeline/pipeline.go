@@ -37,6 +37,11 @@ type Input struct {
 	ContentType string
 	// SeenAt is when the bytes were seen; now if zero.
 	SeenAt time.Time
+	// Parts are the pictures of an HTML page (Data), fetched on their own, for a page whose
+	// tables are printed as images. With Parts, the document is the page read with them: its
+	// SHA-256 is that of the assembly (see store.DocumentPart), the tables are read from the
+	// pictures by OCR and spliced in where each picture sits.
+	Parts []Part
 }
 
 // Result is the outcome of Process for one input.
@@ -71,9 +76,20 @@ func Process(ctx context.Context, st *store.Store, in Input) (Result, error) {
 	if len(in.Data) > 0 {
 		media = extract.Sniff(in.Data, in.Name)
 	}
+	if len(in.Parts) > MaxParts {
+		in.Parts = in.Parts[:MaxParts]
+	}
+	digest, size := hex.EncodeToString(sum[:]), int64(len(in.Data))
+	var parts []store.DocumentPart
+	if len(in.Parts) > 0 {
+		digest, parts = assembly(in, digest, media)
+		for _, p := range parts[1:] {
+			size += p.Size
+		}
+	}
 	id, isNew, err := st.PutDocument(ctx, store.DocumentInput{
-		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(in.Data)), MediaType: media,
-		Source: in.Source, SeenAt: in.SeenAt,
+		SHA256: digest, Size: size, MediaType: media,
+		Source: in.Source, SeenAt: in.SeenAt, Parts: parts,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("process %s: %w", in.Source, err)
@@ -106,8 +122,14 @@ func Process(ctx context.Context, st *store.Store, in Input) (Result, error) {
 		}
 		return mark(ctx, st, res, store.StatusFailed, err.Error(), "", version)
 	}
+	var partFlags []string
+	if len(in.Parts) > 0 {
+		doc, partFlags = safeWithPictures(doc, in)
+	}
 	rep, err := safeNormalize(doc)
 	switch {
+	case errors.Is(err, normalize.ErrNotReport) && partsReason(partFlags, len(in.Parts)) != "":
+		return mark(ctx, st, res, store.StatusFailed, partsReason(partFlags, len(in.Parts)), doc.Encoding, normalize.Version)
 	case errors.Is(err, normalize.ErrNotReport):
 		return mark(ctx, st, res, store.StatusNotReport, err.Error(), doc.Encoding, normalize.Version)
 	case err != nil:
@@ -117,6 +139,9 @@ func Process(ctx context.Context, st *store.Store, in Input) (Result, error) {
 	}
 	if rep.ExtractorVersion == "" {
 		rep.ExtractorVersion = normalize.Version
+	}
+	for _, f := range partFlags {
+		rep.Flags = addFlag(rep.Flags, f)
 	}
 	rid, err := saveReport(ctx, st, id, rep, doc)
 	if err != nil {
@@ -148,6 +173,18 @@ func safeExtract(in Input) (doc *extract.Document, media string, err error) {
 		}
 	}()
 	return Extract(in.Data, in.Name, in.ContentType)
+}
+
+// safeWithPictures runs withPictures, turning a panic of a picture's extractor into the
+// picture_missing flag (the page is then read without its pictures).
+func safeWithPictures(doc *extract.Document, in Input) (out *extract.Document, flags []string) {
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("pipeline: picture extractor panic", "source", in.Source, "panic", p, "stack", string(debug.Stack()))
+			out, flags = doc, []string{FlagPictureMissing}
+		}
+	}()
+	return withPictures(doc, in)
 }
 
 // safeNormalize runs normalize.Normalize, turning a panic into a failure of that document.

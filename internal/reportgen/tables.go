@@ -13,6 +13,8 @@ type tcell struct {
 	rs, cs int
 	head   bool
 	right  bool
+	// key is the cell key (cells.Key) of a value cell printed from Printed, "" otherwise.
+	key string
 }
 
 // ttable is a printed table: its rows of origin cells in HTML order.
@@ -71,7 +73,14 @@ func (v *Variant) t3Label(r cells.Row) string {
 	return v.paren(l)
 }
 
-func (v *Variant) val(key string) tcell { return dc(v.Printed[key]) }
+func (v *Variant) val(key string) tcell { return v.valSpan(key, 1) }
+
+// valSpan is the value cell of key spanning cs columns.
+func (v *Variant) valSpan(key string, cs int) tcell {
+	c := dcs(v.Printed[key], 1, cs)
+	c.key = key
+	return c
+}
 
 // buildT2 lays out table 二.
 func (v *Variant) buildT2() ttable {
@@ -88,14 +97,14 @@ func (v *Variant) buildT2() ttable {
 		}
 		banner("第二十条第（五）项")
 		add(hc("信息内容"), hcs(v.brk("本年处理", "决定数量"), 1, 3))
-		add(dc("行政许可"), dcs(v.Printed[k("licensing", "decisions")], 1, 3))
+		add(dc("行政许可"), v.valSpan(k("licensing", "decisions"), 3))
 		banner("第二十条第（六）项")
 		add(hc("信息内容"), hcs(v.brk("本年处理", "决定数量"), 1, 3))
-		add(dc("行政处罚"), dcs(v.Printed[k("penalty", "decisions")], 1, 3))
-		add(dc("行政强制"), dcs(v.Printed[k("coercion", "decisions")], 1, 3))
+		add(dc("行政处罚"), v.valSpan(k("penalty", "decisions"), 3))
+		add(dc("行政强制"), v.valSpan(k("coercion", "decisions"), 3))
 		banner("第二十条第（八）项")
 		add(hc("信息内容"), hcs(v.paren(v.brk("本年收费金额", "（单位：万元）")), 1, 3))
-		add(dc("行政事业性收费"), dcs(v.Printed[k("fees", "amount_10k_yuan")], 1, 3))
+		add(dc("行政事业性收费"), v.valSpan(k("fees", "amount_10k_yuan"), 3))
 		return t
 	}
 	banner("第二十条第（一）项")
@@ -121,14 +130,14 @@ func (v *Variant) buildT2() ttable {
 	three("coercion")
 	banner("第二十条第（八）项")
 	add(hc("信息内容"), hc(v.brk("上一年", "项目数量")), hcs(v.brk("本年", "增/减"), 1, 2))
-	add(dc("行政事业性收费"), v.val(k("fees", "prev_items")), dcs(v.Printed[k("fees", "change")], 1, 2))
+	add(dc("行政事业性收费"), v.val(k("fees", "prev_items")), v.valSpan(k("fees", "change"), 2))
 	banner("第二十条第（九）项")
 	money := "采购总金额"
 	if v.has(QuirkMoneyWanHeader) {
 		money = v.paren(v.brk("采购总金额", "（万元）"))
 	}
 	add(hc("信息内容"), hc(v.brk("采购", "项目数量")), hcs(money, 1, 2))
-	add(dc("政府集中采购"), v.val(k("procurement", "items")), dcs(v.Printed[k("procurement", "amount_10k_yuan")], 1, 2))
+	add(dc("政府集中采购"), v.val(k("procurement", "items")), v.valSpan(k("procurement", "amount_10k_yuan"), 2))
 	return t
 }
 
@@ -155,7 +164,7 @@ func (v *Variant) t3Values(row string) []tcell {
 				sub += *p
 			}
 		}
-		out = append(out, dc(v.Printed[key]))
+		out = append(out, v.val(key))
 	}
 	return out
 }

@@ -88,8 +88,9 @@ type Planted struct {
 	// broken link). RobotsBlocked is true when robots.txt disallows it.
 	Reachable     bool
 	RobotsBlocked bool
-	// Extractable is false when the cells cannot be read from the served bytes as HTML or a
-	// real attachment: tables as images, or a placeholder PDF (Config.Attachments nil).
+	// Extractable is false when the cells cannot be read from the served bytes as HTML, a real
+	// attachment or real table pictures: a placeholder PDF (Config.Attachments nil) or
+	// placeholder table images (Config.TableImages nil). Reading real table pictures needs OCR.
 	Extractable bool
 	// Layout is the layout of table 三 ("" when unknown or pre-2019).
 	Layout    string
@@ -453,7 +454,7 @@ func (w *Web) planted(s *site, it item) Planted {
 			p.URL = base + w.attachPath(s, it)
 			p.Extractable = w.cfg.Attachments != nil
 		case "image":
-			p.Extractable = false
+			p.Extractable = len(w.tableImages(it, v)) > 0
 		}
 	} else {
 		p.Title = w.title(s, it, nil)

@@ -157,9 +157,29 @@ func (w *Web) itemBody(s *site, it item, v reportgen.Variant, title string) stri
 		}
 	}
 	if it.kind == "image" {
-		body = replaceTables(body, func(n int) string { return w.imagePath(s, it, n) })
+		pics := w.tableImages(it, v)
+		body = reportgen.ReplaceTables(body, func(n int) string { return w.imagePath(s, it, n, imageExt(pics, n)) })
 	}
 	return body
+}
+
+// tableImages returns the pictures of an image-kind report's tables from Config.TableImages:
+// nil when the hook is unset or the item is not such a report of 2019 or later (a pre-2019
+// prose report's tables are not the variant's).
+func (w *Web) tableImages(it item, v reportgen.Variant) []reportgen.TableImage {
+	if w.cfg.TableImages == nil || !it.isReport() || it.kind != "image" || it.year < 2019 {
+		return nil
+	}
+	return w.cfg.TableImages(v)
+}
+
+// imageExt is the path extension of picture n (1-based) of pics: its format's, or ".png" for
+// the placeholder served beyond the pictures.
+func imageExt(pics []reportgen.TableImage, n int) string {
+	if n >= 1 && n <= len(pics) {
+		return pics[n-1].Ext()
+	}
+	return ".png"
 }
 
 // docBody keeps the inside of <body> of a full document.

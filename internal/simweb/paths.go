@@ -197,10 +197,11 @@ func (w *Web) attachPath(s *site, it item) string {
 	}
 }
 
-// imagePath is the path of table image n (1-based) of an image-kind report.
-func (w *Web) imagePath(s *site, it item, n int) string {
+// imagePath is the path of table image n (1-based) of an image-kind report; ext is the
+// picture's extension (".png" or ".jpg").
+func (w *Web) imagePath(s *site, it item, n int, ext string) string {
 	d := it.urlDate
-	name := fmt.Sprintf("W0%s%d_%d.png", d.Format("20060102"), it.id, n)
+	name := fmt.Sprintf("W0%s%d_%d%s", d.Format("20060102"), it.id, n, ext)
 	switch s.pub.Style {
 	case S1:
 		return fmt.Sprintf("%s%s/%s", w.colDir(s, it.col), d.Format("200601"), name)
@@ -219,7 +220,7 @@ func mirrorPath(s *site, it item) string { return fmt.Sprintf("/%s/%d.html", s.p
 var (
 	reS1Detail = regexp.MustCompile(`/t\d{8}_(\d+)\.html$`)
 	reP0       = regexp.MustCompile(`/P0\d{8}(\d+)\.(?:pdf|doc|docx)$`)
-	reW0       = regexp.MustCompile(`/W0\d{8}(\d+)_(\d+)\.png$`)
+	reW0       = regexp.MustCompile(`/W0\d{8}(\d+)_(\d+)\.(?:png|jpg)$`)
 	reS2Detail = regexp.MustCompile(`^/art/\d+/\d+/\d+/art_\d+_(\d+)\.html$`)
 	reS2Attach = regexp.MustCompile(`^(\d+)\.(?:pdf|doc|docx)$`)
 	reS3Detail = regexp.MustCompile(`/m?post_(\d+)\.html$`)

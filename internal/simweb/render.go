@@ -86,42 +86,6 @@ func reportMetas(column, title, pubDate, source string) string {
 		esc(column), esc(column), esc(title), pubDate, esc(source))
 }
 
-// replaceTables replaces every innermost <table>…</table> (a table holding no other table, so
-// that a layout table around the article survives) with an image tag from img(n).
-func replaceTables(body string, img func(n int) string) string {
-	var b strings.Builder
-	lower := strings.ToLower(body)
-	i, n := 0, 0
-	for {
-		j := strings.Index(lower[i:], "<table")
-		if j < 0 {
-			b.WriteString(body[i:])
-			return b.String()
-		}
-		j += i
-		end := strings.Index(lower[j:], "</table")
-		if end < 0 {
-			b.WriteString(body[i:])
-			return b.String()
-		}
-		end += j
-		if inner := strings.Index(lower[j+6:end], "<table"); inner >= 0 {
-			// Not innermost: keep its opening tag and look further.
-			b.WriteString(body[i : j+6])
-			i = j + 6
-			continue
-		}
-		k := end + 7
-		if e := strings.IndexByte(lower[k:], '>'); e >= 0 {
-			k += e + 1
-		}
-		b.WriteString(body[i:j])
-		n++
-		fmt.Fprintf(&b, `<p style="text-align:center"><img src="%s" border="0" alt=""></p>`, img(n))
-		i = k
-	}
-}
-
 // prose2008 renders a pre-2019 report: prose sections and, from 2014, a 附表 statistics table
 // (指标 | 单位 | 统计数), or with coded the 定西-style table (代码 01–35, 本期实际/本年累计).
 func prose2008(seed int64, agency string, year int, coded bool) string {

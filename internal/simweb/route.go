@@ -555,12 +555,33 @@ func (w *Web) itemPage(s *site, r *http.Request) (page, bool) {
 				return w.attachment(s, it, r), true
 			}
 		case "image":
-			for n := 1; n <= 8; n++ {
-				if reqPath == w.imagePath(s, it, n) {
-					return page{body: tablePNG(), ctype: "image/png", lastMod: it.pub, key: pageKey{s.idx, "img", it.id, n}}, true
-				}
+			if pg, ok := w.tableImage(s, it, reqPath); ok {
+				return pg, true
 			}
 		}
+	}
+	return page{}, false
+}
+
+// tableImage serves the table picture of an image-kind report at reqPath: picture n of
+// Config.TableImages in its own format, or the placeholder PNG (without pictures, and for the
+// n beyond them up to 8).
+func (w *Web) tableImage(s *site, it item, reqPath string) (page, bool) {
+	v := w.variant(s, it)
+	pics := w.tableImages(it, v)
+	for n := 1; n <= max(8, len(pics)); n++ {
+		if reqPath != w.imagePath(s, it, n, imageExt(pics, n)) {
+			continue
+		}
+		key := pageKey{s.idx, "img", it.id, n}
+		if n > len(pics) {
+			return page{body: tablePNG(), ctype: "image/png", lastMod: it.pub, key: key}, true
+		}
+		lm := it.pub
+		if rev := w.revisionOf(s, it.id); rev.n > 0 {
+			lm = rev.at
+		}
+		return page{body: pics[n-1].Data, ctype: pics[n-1].MediaType, lastMod: lm, key: key}, true
 	}
 	return page{}, false
 }

@@ -108,6 +108,14 @@ type Config struct {
 	// "doc" or "docx". When nil (or it returns nil) a small placeholder PDF is served and the
 	// truth says the cells are not extractable from the served bytes.
 	Attachments func(v reportgen.Variant, kind string) []byte
+	// TableImages, when non-nil, returns the pictures of the tables of a report published with
+	// its tables as images (kind "image"), one per table in the order of v.BodyHTML(), as
+	// reportgen.Variant.TableImages draws them: picture n is served at the n-th <img> of the
+	// page with its media type, under a .png or .jpg path as its format says, and the truth says
+	// the cells are extractable. It is called for every such page, picture and truth entry, so
+	// it should cache by v.ID. When nil (or it returns nothing) every <img> is a small
+	// placeholder PNG and the truth says the cells are not extractable.
+	TableImages func(v reportgen.Variant) []reportgen.TableImage
 	// Logger receives debug logs (default slog.Default()).
 	Logger *slog.Logger
 }

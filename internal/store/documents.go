@@ -31,7 +31,42 @@ type DocumentInput struct {
 	Source string
 	// SeenAt is when they were seen (now if zero).
 	SeenAt time.Time
+	// Parts, for a document assembled from several fetched resources (an HTML page and the
+	// pictures of its tables), lists them; SHA256 then identifies the assembly. They are stored
+	// with a new document and never change (other parts make another SHA256).
+	Parts []DocumentPart
 }
+
+// DocumentPart is one resource of an assembled document: the HTML page (Seq 0) and the pictures
+// it shows (Seq 1, 2, … in page order). The cells read from picture N carry page N.
+type DocumentPart struct {
+	Seq int
+	// URL is where the part was fetched.
+	URL string
+	// SHA256 is the digest of the part's bytes (its name in the archive), "" when the part
+	// could not be fetched.
+	SHA256 string
+	// MediaType is the part's media type; Size its length in bytes.
+	MediaType string
+	Size      int64
+	// Error says why the part could not be fetched or read ("" when it was).
+	Error string
+}
+
+// schemaParts is the assembled-documents migration.
+const schemaParts = `
+CREATE TABLE document_parts (
+	document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	seq         INTEGER NOT NULL,
+	url         TEXT    NOT NULL,
+	sha256      TEXT    NOT NULL DEFAULT '',
+	media_type  TEXT    NOT NULL DEFAULT '',
+	size        INTEGER NOT NULL DEFAULT 0,
+	error       TEXT    NOT NULL DEFAULT '',
+	PRIMARY KEY (document_id, seq)
+);
+CREATE INDEX document_parts_sha256 ON document_parts(sha256);
+`
 
 // Document is a stored document row.
 type Document struct {
@@ -82,6 +117,13 @@ func (s *Store) PutDocument(ctx context.Context, in DocumentInput) (id int64, is
 				return fmt.Errorf("insert document: %w", err)
 			}
 			isNew = true
+			for _, p := range in.Parts {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO document_parts
+					(document_id, seq, url, sha256, media_type, size, error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+					id, p.Seq, p.URL, p.SHA256, p.MediaType, p.Size, p.Error); err != nil {
+					return fmt.Errorf("insert document part %d: %w", p.Seq, err)
+				}
+			}
 		case err != nil:
 			return fmt.Errorf("look up document: %w", err)
 		default:
@@ -186,6 +228,29 @@ func (s *Store) DocumentSources(ctx context.Context, id int64) ([]string, error)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read sources of document %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// DocumentParts returns the parts of an assembled document in order (none for a document read
+// from one resource).
+func (s *Store) DocumentParts(ctx context.Context, id int64) ([]DocumentPart, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, url, sha256, media_type, size, error
+		FROM document_parts WHERE document_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("document parts %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []DocumentPart
+	for rows.Next() {
+		var p DocumentPart
+		if err := rows.Scan(&p.Seq, &p.URL, &p.SHA256, &p.MediaType, &p.Size, &p.Error); err != nil {
+			return nil, fmt.Errorf("document parts %d: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("document parts %d: %w", id, err)
 	}
 	return out, nil
 }

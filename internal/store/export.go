@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -45,8 +46,11 @@ type ReportBundle struct {
 	Report ReportRow
 	// Sources are the document's sources, first sighting first.
 	Sources []string
-	Cells   []CellRow
-	Checks  []ExportCheck
+	// Parts are the parts of an assembled document (the page, then its pictures; Seq, URL
+	// and SHA256 set), none for a document read from one resource.
+	Parts  []DocumentPart
+	Cells  []CellRow
+	Checks []ExportCheck
 }
 
 // EachReportBundle calls fn for every report matching f, ordered by report id, with its cells
@@ -63,7 +67,9 @@ func (s *Store) EachReportBundle(ctx context.Context, f ExportFilter, fn func(*R
 		r.layout_t2, r.layout_t3, r.layout_t4, r.flags, r.notes, r.extractor_version, r.created_at,
 		d.sha256, d.media_type,
 		(SELECT group_concat(source, char(10)) FROM (SELECT source FROM document_sources
-			WHERE document_id = d.id ORDER BY seen_at, rowid))
+			WHERE document_id = d.id ORDER BY seen_at, rowid)),
+		(SELECT group_concat(seq || ' ' || sha256 || ' ' || url, char(10)) FROM (SELECT seq, sha256, url
+			FROM document_parts WHERE document_id = d.id ORDER BY seq))
 		FROM reports r JOIN documents d ON d.id = r.document_id`+rw+`
 		ORDER BY r.id`, rargs...)
 	if err != nil {
@@ -148,12 +154,27 @@ func (s *Store) EachReportBundle(ctx context.Context, f ExportFilter, fn func(*R
 			flags, notes string
 			created      string
 			sources      sql.NullString
+			parts        sql.NullString
 		)
 		*r = ReportRow{}
 		if err := reports.Scan(&r.ID, &r.DocumentID, &r.Source, &r.Title, &r.Agency, &r.AgencySource,
 			&year, &r.YearSource, &r.Published, &r.SiteIDCode, &l2, &l3, &l4, &flags, &notes,
-			&r.ExtractorVersion, &created, &r.DocumentSHA256, &r.MediaType, &sources); err != nil {
+			&r.ExtractorVersion, &created, &r.DocumentSHA256, &r.MediaType, &sources, &parts); err != nil {
 			return fmt.Errorf("read report: %w", err)
+		}
+		b.Parts = b.Parts[:0]
+		if parts.String != "" {
+			for _, line := range strings.Split(parts.String, "\n") {
+				f := strings.SplitN(line, " ", 3)
+				if len(f) != 3 {
+					return fmt.Errorf("report %d: document part %q", r.ID, line)
+				}
+				seq, err := strconv.Atoi(f[0])
+				if err != nil {
+					return fmt.Errorf("report %d: document part %q: %w", r.ID, line, err)
+				}
+				b.Parts = append(b.Parts, DocumentPart{Seq: seq, SHA256: f[1], URL: f[2]})
+			}
 		}
 		r.Year = int(year.Int64)
 		r.LayoutT2, r.LayoutT3, r.LayoutT4 = l2.String, l3.String, l4.String

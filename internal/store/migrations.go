@@ -29,6 +29,7 @@ var migrations = []Migration{
 	{Name: "v2: crawl_runs, crawl_sites, frontier, hosts, fetches (crawler; see crawl.go)", SQL: schemaCrawl},
 	{Name: "v3: logical_reports, logical_report_members, cross_checks, indicator_values, report_prose (see reconcile.go)", SQL: schemaReconcile},
 	{Name: "v4: runs, site_health, cells_history (operations; see runs.go)", SQL: schemaRuns},
+	{Name: "v5: document_parts (a page assembled with the pictures of its tables; see documents.go)", SQL: schemaParts},
 }
 
 // SchemaVersion returns the schema version this program creates and understands.

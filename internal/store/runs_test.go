@@ -189,7 +189,9 @@ func TestBackupTo(t *testing.T) {
 	}
 }
 
-func TestMigrationV4KeepsData(t *testing.T) {
+// TestMigrationFromV3KeepsData: a v3 database migrated to the current schema keeps its reports
+// and gains the later tables.
+func TestMigrationFromV3KeepsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v3.db")
 	old, err := openWith(ctx, path, migrations[:3])
@@ -206,13 +208,16 @@ func TestMigrationV4KeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Version(ctx); v != 4 {
-		t.Errorf("version %d, want 4", v)
+	if v, _ := s.Version(ctx); v != SchemaVersion() {
+		t.Errorf("version %d, want %d", v, SchemaVersion())
 	}
 	if c, _ := s.Counts(ctx); c.Reports != 1 || c.Cells != 4 {
 		t.Errorf("counts after migration %+v", c)
 	}
 	if _, _, err := s.BeginRun(ctx, RunCrawl, "{}"); err != nil {
 		t.Errorf("runs table: %v", err)
+	}
+	if ps, err := s.DocumentParts(ctx, doc); err != nil || len(ps) != 0 {
+		t.Errorf("document_parts after migration: %v %v", ps, err)
 	}
 }

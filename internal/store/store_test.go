@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -456,5 +457,54 @@ func TestConcurrentWriters(t *testing.T) {
 	want := Counts{Documents: each, Sources: workers * each, Reports: each, Cells: 4 * each, Checks: 3 * each, ChecksFailed: each}
 	if c != want {
 		t.Errorf("counts %+v, want %+v", c, want)
+	}
+}
+
+// TestDocumentParts: the parts of an assembled document are stored with it, read back in
+// order, kept when the same document is seen again (with other parts given, which cannot
+// happen for the same digest but must not rewrite history), listed in the export bundle, and
+// deleted with the document.
+func TestDocumentParts(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	parts := []DocumentPart{
+		{Seq: 0, URL: "http://a.gov.cn/t1.html", SHA256: "p0", MediaType: "text/html", Size: 100},
+		{Seq: 1, URL: "http://a.gov.cn/t1_1.png", SHA256: "p1", MediaType: "image/png", Size: 2000},
+		{Seq: 2, URL: "http://a.gov.cn/t1_2.png", Error: "fetch: http 404"},
+	}
+	id, isNew, err := s.PutDocument(ctx, DocumentInput{SHA256: "assembled", Size: 2100, MediaType: "text/html",
+		Source: "http://a.gov.cn/t1.html", Parts: parts})
+	if err != nil || !isNew {
+		t.Fatalf("PutDocument: %v %v", isNew, err)
+	}
+	if _, _, err := s.PutDocument(ctx, DocumentInput{SHA256: "assembled", Source: "http://b.gov.cn/t1.html",
+		Parts: parts[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DocumentParts(ctx, id)
+	if err != nil || !slices.Equal(got, parts) {
+		t.Fatalf("DocumentParts = %+v (%v), want %+v", got, err, parts)
+	}
+	if _, err := s.SaveReport(ctx, id, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	var bundled []DocumentPart
+	if err := s.EachReportBundle(ctx, ExportFilter{}, func(b *ReportBundle) error {
+		for _, p := range b.Parts {
+			bundled = append(bundled, DocumentPart{Seq: p.Seq, URL: p.URL, SHA256: p.SHA256})
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []DocumentPart{{Seq: 0, URL: parts[0].URL, SHA256: "p0"}, {Seq: 1, URL: parts[1].URL, SHA256: "p1"}, {Seq: 2, URL: parts[2].URL}}
+	if !slices.Equal(bundled, want) {
+		t.Errorf("bundle parts %+v, want %+v", bundled, want)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.DocumentParts(ctx, id); len(got) != 0 {
+		t.Errorf("parts outlive their document: %+v", got)
 	}
 }

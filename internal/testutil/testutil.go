@@ -50,10 +50,17 @@ func NeedTool(t testing.TB, name, debianPackage string) string {
 	if err == nil {
 		return p
 	}
-	msg := name + " is not installed (Debian package " + debianPackage + "); this test needs it"
+	Missing(t, name+" is not installed (Debian package "+debianPackage+"); this test needs it")
+	return ""
+}
+
+// Missing applies the optional-tool rule to something other than a program on PATH (a font, a
+// language model): it skips the test with msg, which should name the Debian package, or fails
+// it when OGIREPORTS_REQUIRE_TOOLS=1.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
 	if ToolsRequired() {
 		t.Fatalf("%s, and OGIREPORTS_REQUIRE_TOOLS=1 forbids skipping", msg)
 	}
 	t.Skip(msg + "; skipped (set OGIREPORTS_REQUIRE_TOOLS=1 to make this a failure)")
-	return ""
 }

@@ -3,6 +3,7 @@ package ocr
 import (
 	"context"
 	"image"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -208,7 +209,7 @@ func readTables(ctx context.Context, r *raster, grids []grid, page int) ([]*extr
 			d = &dg[i]
 		}
 		cr, numeric := combine(z, d, inkH[k], lineH)
-		if numeric && cr.low {
+		if cr.low && (numeric || suspectHan(strings.TrimSpace(z.text), z.conf)) {
 			lowIdx = append(lowIdx, k)
 		}
 		reads[refs[k].g][refs[k].c] = cr
@@ -271,6 +272,7 @@ func buildTables(grids []grid, reads [][]cellRead, page int) ([]*extract.Table, 
 						Text: cr.text, Spanned: i != c.row || j != c.col,
 						OriginRow: c.row, OriginCol: c.col, Box: box,
 						Confidence: cr.conf, Flags: append([]string(nil), flags...),
+						Alternatives: slices.Clone(cr.alts),
 					}
 				}
 			}
@@ -303,8 +305,10 @@ func combine(z reading, d *reading, inkH, lineH int) (cr cellRead, numeric bool)
 		zt := cr.text
 		switch {
 		case suspectHan(zt, z.conf) && numCore(dt) == "":
-			// A short label after all (the digit pass found no digit).
+			// A short label after all (the digit pass found no digit), or a number neither
+			// pass could read (55 as 和): flagged, and read again at another scale.
 			numeric = false
+			cr.low = true
 		case suspectHan(zt, z.conf):
 			// A digit read as a Chinese character (1 as 工, 0 as 口): the digit reading,
 			// flagged, with the other as an alternative.

@@ -435,7 +435,10 @@ func TestCombine(t *testing.T) {
 		{"unit forced into a digit", r("85423600元", 0.9), &reading{"854236003", 0.95}, 15, "85423600元", false, nil, true},
 		{"digit read as Han", r("工", 0.3), &reading{"1", 0.9}, 15, "1", true, []string{"工"}, true},
 		{"blank word", r("无", 0.95), nil, 20, "无", false, nil, false},
-		{"short label, no digit", r("合计", 0.5), &reading{"", 0}, 20, "合计", false, nil, false},
+		// A short uncertain reading the digit pass saw no digit in stays text, flagged: it may be
+		// a label, or a number neither pass could read.
+		{"short label, no digit", r("合计", 0.5), &reading{"", 0}, 20, "合计", true, nil, false},
+		{"number read as Han, no digit", r("和", 0.9), &reading{"", 0}, 20, "和", true, nil, false},
 		{"dash read alike", r("一", 0.9), &reading{"-", 0.95}, 2, "—", false, nil, true},
 		{"tall ink read as a dash", r("一", 0.9), &reading{"-", 0.95}, 15, "—", true, nil, true},
 		{"sign lost by one pass", r("-1", 0.9), &reading{"-", 0.95}, 15, "—", true, []string{"-1"}, true},

@@ -131,7 +131,7 @@ func buildDocument(pages []rawPage) *extract.Document {
 		if len(p.Chars) == 0 {
 			// No text layer: a scanned page (or a blank one, which OCR will find empty).
 			if p.Images > 0 {
-				doc.Images = append(doc.Images, "page:"+strconv.Itoa(p.N))
+				doc.Images = append(doc.Images, extract.Image{Src: "page:" + strconv.Itoa(p.N), Block: len(doc.Blocks)})
 			}
 			continue
 		}

@@ -270,7 +270,7 @@ func TestExtractScannedPage(t *testing.T) {
 	if !hasFlag(doc.Flags, FlagNeedsOCR) {
 		t.Errorf("flags %v lack %s", doc.Flags, FlagNeedsOCR)
 	}
-	if len(doc.Images) != 1 || doc.Images[0] != "page:2" {
+	if len(doc.Images) != 1 || doc.Images[0].Src != "page:2" {
 		t.Errorf("Images = %v, want [page:2]", doc.Images)
 	}
 	if len(doc.Blocks) != 1 || doc.Blocks[0].Text != "Page with text" {
