@@ -23,6 +23,8 @@ run ./internal/extract/ '^Benchmark(HTML|Text)$' -cpu 1 -benchtime 2s
 run ./internal/extract/pdf/ '^Benchmark(Extract|EngineText)$' -cpu 1 -benchtime 3x
 # DOCX reports per second.
 run ./internal/extract/docx/ '^BenchmarkDOCX$' -cpu 1 -benchtime 2s
+# Report pages whose tables are pictures: OCR of the pictures (tesseract on every core).
+run ./internal/pipeline/ '^BenchmarkTablesAsPictures$' -benchtime 8x
 # Crawl efficiency on 500 simulated hosts (ideal politeness-bound time / actual), peak memory.
 OGIREPORTS_BENCH_HOSTS=${OGIREPORTS_BENCH_HOSTS:-500} run ./internal/crawl/ '^BenchmarkCrawl' -benchtime 1x -timeout 30m
 # Export throughput and peak memory on a synthetic store (OGIREPORTS_BENCH_REPORTS, default 100000).
