@@ -256,3 +256,39 @@ func TestReextractAssembled(t *testing.T) {
 		t.Errorf("after losing the picture: %+v, want it unavailable naming part 1", sum)
 	}
 }
+
+// TestReextractImportedSavedPage: a page imported with a picture from its saved folder is
+// re-read from the files when they are unchanged, and unavailable once the picture changed.
+func TestReextractImportedSavedPage(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	dir := t.TempDir()
+	v := reportgen.Variants(1)[0]
+	page := strings.Replace(string(v.HTML()), "</h1>", `</h1><p><img src="p_files/logo.png"></p>`, 1)
+	pic := filepath.Join(dir, "p_files", "logo.png")
+	if err := os.MkdirAll(filepath.Dir(pic), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pic, []byte("\x89PNG\r\n\x1a\nnot really a picture"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := pipeline.Import(ctx, st, []string{dir}, quiet())
+	if err != nil || sum.Reports != 1 || sum.Pictures != 1 {
+		t.Fatalf("import: %+v %v", sum, err)
+	}
+	opts := ReextractOptions{DataDir: t.TempDir(), All: true, Log: quiet()}
+	rs, err := Reextract(ctx, st, opts)
+	if err != nil || rs.Reextracted != 1 || len(rs.Unavailable) != 0 {
+		t.Fatalf("reextract: %+v %v, want the page and its picture read from disk", rs, err)
+	}
+	if err := os.WriteFile(pic, []byte("\x89PNG\r\n\x1a\nanother picture"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err = Reextract(ctx, st, opts)
+	if err != nil || len(rs.Unavailable) != 1 || !strings.Contains(rs.Unavailable[0].Reason, "part 1 ("+pic+")") {
+		t.Errorf("after the picture changed: %+v %v, want it unavailable naming part 1", rs, err)
+	}
+}

@@ -158,8 +158,16 @@ func partOf(base *url.URL, src string, byURL map[string]int) (int, bool) {
 		return 0, false
 	}
 	u.Fragment = ""
-	i, ok := byURL[u.String()]
-	return i, ok
+	if i, ok := byURL[u.String()]; ok {
+		return i, true
+	}
+	// A page imported from disk: its source and its pictures' URLs are file paths, which
+	// String() would percent-encode (中文 folder names, spaces).
+	if u.Scheme == "" && u.Host == "" {
+		i, ok := byURL[u.Path]
+		return i, ok
+	}
+	return 0, false
 }
 
 // small reports whether data is a decodable picture too small to hold a table.

@@ -218,10 +218,7 @@ func TestProcessPictureIdentity(t *testing.T) {
 func TestProcessTablesAsPictures(t *testing.T) {
 	testutil.NeedTool(t, "tesseract", "tesseract-ocr")
 	if !ocr.Available() {
-		if testutil.ToolsRequired() {
-			t.Fatal("tesseract lacks chi_sim (tesseract-ocr-chi-sim); required by OGIREPORTS_REQUIRE_TOOLS=1")
-		}
-		t.Skip("tesseract lacks chi_sim (install tesseract-ocr-chi-sim)")
+		testutil.Missing(t, "tesseract lacks chi_sim (Debian package tesseract-ocr-chi-sim)")
 	}
 	variants := reportgen.Variants(1)
 	idx := reportgen.Representative(variants, 8, 0)
@@ -235,10 +232,7 @@ func TestProcessTablesAsPictures(t *testing.T) {
 		v := variants[i]
 		pics, err := v.TableImages()
 		if err != nil {
-			if testutil.ToolsRequired() {
-				t.Fatalf("%s: TableImages: %v", v.ID, err)
-			}
-			t.Skipf("%s: TableImages: %v", v.ID, err)
+			testutil.Missing(t, fmt.Sprintf("%s: TableImages: %v", v.ID, err))
 		}
 		page, urls := picturePage(v)
 		if len(urls) != len(pics) {

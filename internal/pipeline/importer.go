@@ -9,16 +9,18 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ogireports/ogireports/internal/extract"
 	"github.com/ogireports/ogireports/internal/store"
 )
 
 // Summary counts the outcome of an import. Every file falls in exactly one of Reports,
-// NotReports, Failed and Unchanged, so Files is their sum.
+// NotReports, Failed, Unchanged and Pictures, so Files is their sum.
 type Summary struct {
 	// Files is the number of regular files found.
 	Files int
@@ -35,12 +37,19 @@ type Summary struct {
 	Unchanged int
 	// Unreadable counts files that could not be read (included in Failed; not in the store).
 	Unreadable int
+	// Pictures counts image files read as the pictures of an imported HTML page (a page saved
+	// with its images, "page_files/…"), not on their own.
+	Pictures int
 }
 
 // String renders the summary line printed by `crawl import`.
 func (s Summary) String() string {
-	return fmt.Sprintf("import: files %d, reports %d, cells %d, checks failed %d, files failed %d, not reports %d, unchanged %d",
+	line := fmt.Sprintf("import: files %d, reports %d, cells %d, checks failed %d, files failed %d, not reports %d, unchanged %d",
 		s.Files, s.Reports, s.Cells, s.ChecksFailed, s.Failed, s.NotReports, s.Unchanged)
+	if s.Pictures > 0 {
+		line += fmt.Sprintf(", pictures of pages %d", s.Pictures)
+	}
+	return line
 }
 
 // Import processes every regular file under paths (files, or folders walked recursively,
@@ -55,6 +64,7 @@ func Import(ctx context.Context, st *store.Store, paths []string, log *slog.Logg
 		log = slog.Default()
 	}
 	var sum Summary
+	var files []string
 	for _, root := range paths {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -84,19 +94,89 @@ func Import(ctx context.Context, st *store.Store, paths []string, log *slog.Logg
 					return nil
 				}
 			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			return importFile(ctx, st, path, &sum, log)
+			files = append(files, path)
+			return ctx.Err()
 		})
 		if err != nil {
 			return sum, fmt.Errorf("import %s: %w", root, err)
 		}
 	}
+	// A page saved with its images: the pictures the page shows are read with it, not alone.
+	pics := map[string][]string{} // page path → its local pictures
+	isPic := map[string]bool{}
+	for _, path := range files {
+		if ps := localPictures(path); len(ps) > 0 {
+			pics[path] = ps
+			for _, p := range ps {
+				isPic[p] = true
+			}
+		}
+	}
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, fmt.Errorf("import: %w", err)
+		}
+		if abs, err := filepath.Abs(path); err == nil && isPic[abs] && len(pics[path]) == 0 {
+			sum.Files++
+			sum.Pictures++
+			continue
+		}
+		if err := importFile(ctx, st, path, pics[path], &sum, log); err != nil {
+			return sum, fmt.Errorf("import %s: %w", path, err)
+		}
+	}
 	return sum, afterBatch(ctx, st, log)
 }
 
-func importFile(ctx context.Context, st *store.Store, path string, sum *Summary, log *slog.Logger) error {
+// pageExts are the file extensions of saved web pages whose pictures Import looks for.
+var pageExts = map[string]bool{".html": true, ".htm": true, ".shtml": true, ".xhtml": true}
+
+// pictureExts are the file extensions of pictures a saved page may show.
+var pictureExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true, ".tif": true, ".tiff": true, ".webp": true}
+
+// localPictures returns the absolute paths of the local image files an HTML file shows (<img
+// src> relative to its folder, as a browser's "save page, complete" writes them), each once, in
+// page order; none for other files.
+func localPictures(path string) []string {
+	if !pageExts[strings.ToLower(filepath.Ext(path))] {
+		return nil
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() > MaxFileBytes {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	doc, err := extract.HTML(data, "")
+	if err != nil {
+		return nil
+	}
+	dir, _ := filepath.Abs(filepath.Dir(path))
+	var out []string
+	seen := map[string]bool{}
+	for _, im := range doc.Images {
+		u, err := url.Parse(im.Src)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/") {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(u.Path))
+		if seen[p] || !pictureExts[strings.ToLower(filepath.Ext(p))] {
+			continue
+		}
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		seen[p] = true
+		out = append(out, p)
+		if len(out) == MaxParts {
+			break
+		}
+	}
+	return out
+}
+
+func importFile(ctx context.Context, st *store.Store, path string, pictures []string, sum *Summary, log *slog.Logger) error {
 	sum.Files++
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -123,7 +203,17 @@ func importFile(ctx context.Context, st *store.Store, path string, sum *Summary,
 			sum.Unreadable++
 			return nil
 		}
-		res, err = Process(ctx, st, Input{Data: data, Name: path, Source: abs, SeenAt: time.Now()})
+		in := Input{Data: data, Name: path, Source: abs, SeenAt: time.Now()}
+		for _, p := range pictures {
+			part := Part{URL: p}
+			if b, err := os.ReadFile(p); err != nil {
+				part.Err = err.Error()
+			} else {
+				part.Data = b
+			}
+			in.Parts = append(in.Parts, part)
+		}
+		res, err = Process(ctx, st, in)
 		if err != nil {
 			return err
 		}

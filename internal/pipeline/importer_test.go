@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ogireports/ogireports/internal/extract/ocr"
 	"github.com/ogireports/ogireports/internal/reportgen"
 	"github.com/ogireports/ogireports/internal/store"
+	"github.com/ogireports/ogireports/internal/testutil"
 )
 
 func TestSummaryString(t *testing.T) {
@@ -90,4 +93,79 @@ func TestImportWalk(t *testing.T) {
 	if _, err := Import(cctx, st, []string{dir}, log); err == nil {
 		t.Error("cancelled import: no error")
 	}
+}
+
+// TestImportSavedPage: a page saved by a browser with its images ("年报_files/…") is imported
+// as one document with its pictures as parts; the pictures are not imported on their own.
+// Without tesseract (PATH emptied) it is recorded as needing OCR; with it, read as a report.
+func TestImportSavedPage(t *testing.T) {
+	v := utf8Variant(t)
+	pics, err := v.TableImages()
+	if err != nil {
+		testutil.Missing(t, fmt.Sprintf("no table pictures: %v", err))
+	}
+	dir := t.TempDir()
+	page := reportgen.ReplaceTables(string(v.HTML()), func(n int) string {
+		return fmt.Sprintf("%s_files/t%d%s", url.PathEscape("年报 2023"), n, pics[n-1].Ext())
+	})
+	if err := os.WriteFile(filepath.Join(dir, "年报 2023.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "年报 2023_files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for n, p := range pics {
+		if err := os.WriteFile(filepath.Join(dir, "年报 2023_files", fmt.Sprintf("t%d%s", n+1, p.Ext())), p.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+
+	run := func(t *testing.T, wantStatus string) {
+		st := openStore(t)
+		sum, err := Import(ctx, st, []string{dir}, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Files != 1+len(pics) || sum.Pictures != len(pics) || sum.Reports+sum.Failed+sum.NotReports+sum.Unchanged != 1 {
+			t.Fatalf("summary %+v: want 1 page and %d pictures of it", sum, len(pics))
+		}
+		if !strings.HasSuffix(sum.String(), fmt.Sprintf(", pictures of pages %d", len(pics))) {
+			t.Errorf("summary line %q", sum.String())
+		}
+		d, err := st.Document(ctx, 1)
+		if err != nil || d.Status != wantStatus {
+			t.Fatalf("document: %+v %v, want status %s", d, err, wantStatus)
+		}
+		parts, err := st.DocumentParts(ctx, 1)
+		if err != nil || len(parts) != 1+len(pics) {
+			t.Fatalf("parts %+v %v", parts, err)
+		}
+		for n, p := range parts[1:] {
+			want := filepath.Join(dir, "年报 2023_files", fmt.Sprintf("t%d%s", n+1, pics[n].Ext()))
+			if p.URL != want || p.SHA256 != sumHex(pics[n].Data) {
+				t.Errorf("part %d: %+v, want %s", n+1, p, want)
+			}
+		}
+		if c, _ := st.Counts(ctx); c.Documents != 1 {
+			t.Errorf("%d documents, want the page alone", c.Documents)
+		}
+		if wantStatus == store.StatusReport {
+			r := reportRow(t, st, 1)
+			if r.Agency != v.Agency || r.Year != v.Year {
+				t.Errorf("report %q %d, want %q %d", r.Agency, r.Year, v.Agency, v.Year)
+			}
+		}
+	}
+	t.Run("without OCR", func(t *testing.T) {
+		t.Setenv("PATH", "")
+		run(t, store.StatusFailed)
+	})
+	t.Run("with OCR", func(t *testing.T) {
+		if !ocr.Available() {
+			testutil.Missing(t, "tesseract with chi_sim is not installed (Debian packages tesseract-ocr tesseract-ocr-chi-sim)")
+		}
+		run(t, store.StatusReport)
+	})
 }
