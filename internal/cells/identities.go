@@ -174,3 +174,23 @@ func CheckContinuity(prev, next Values) []Check {
 	}
 	return out
 }
+
+// Involves reports whether the identity evaluated by c reads the cell key: for a column
+// identity of table 三 (balance, results sum), any t3 cell of that column; for a row total
+// (t3.row_total, t4.row_total), any cell of that row of its table. Other identities involve
+// no single cell here.
+func (c Check) Involves(key string) bool {
+	tb, row, col, ok := SplitKey(key)
+	if !ok {
+		return false
+	}
+	switch c.ID {
+	case IDT3Balance, IDT3ResultsSum:
+		return tb == T3 && col == c.Column
+	case IDT3RowTotal:
+		return tb == T3 && row == c.Column
+	case IDT4RowTotal:
+		return tb == T4 && row == c.Column
+	}
+	return false
+}

@@ -412,21 +412,8 @@ func drawTable(t *ttable, face font.Face, st imageStyle) *image.Gray {
 			if o.c.cs != span {
 				continue
 			}
-			widen := func(ws []int, need int) {
-				have := 0
-				for k := o.c0; k < o.c0+span && k < ncols; k++ {
-					have += ws[k]
-				}
-				for k := o.c0; need > have && k < o.c0+span && k < ncols; k++ {
-					// spread the missing width evenly, the remainder on the first columns
-					left := o.c0 + span - k
-					add := (need - have + left - 1) / left
-					ws[k] += add
-					have += add
-				}
-			}
-			widen(minW, cellMin(o.c))
-			widen(maxW, cellMax(o.c))
+			grow(minW, o.c0, span, cellMin(o.c))
+			grow(maxW, o.c0, span, cellMax(o.c))
 		}
 	}
 	sumMin, sumMax := 0, 0
@@ -485,17 +472,7 @@ func drawTable(t *ttable, face font.Face, st imageStyle) *image.Gray {
 			if o.c.rs != span {
 				continue
 			}
-			need := len(lines[i])*lineH + 2*padY + st.rule
-			have := 0
-			for k := o.r0; k < o.r0+span && k < nrows; k++ {
-				have += rowH[k]
-			}
-			for k := o.r0; need > have && k < o.r0+span && k < nrows; k++ {
-				left := o.r0 + span - k
-				add := (need - have + left - 1) / left
-				rowH[k] += add
-				have += add
-			}
+			grow(rowH, o.r0, span, len(lines[i])*lineH+2*padY+st.rule)
 		}
 	}
 	ys := make([]int, nrows+1)
@@ -553,4 +530,19 @@ func drawTable(t *ttable, face font.Face, st imageStyle) *image.Gray {
 		fill(x1, y0, x1+st.rule, y1+st.rule, st.rules)
 	}
 	return img
+}
+
+// grow makes sizes[from:from+span] (column widths or row heights under a spanning cell) add up
+// to at least need, spreading what is missing evenly, the remainder on the first ones.
+func grow(sizes []int, from, span, need int) {
+	end := min(from+span, len(sizes))
+	have := 0
+	for k := from; k < end; k++ {
+		have += sizes[k]
+	}
+	for k := from; need > have && k < end; k++ {
+		add := (need - have + end - k - 1) / (end - k)
+		sizes[k] += add
+		have += add
+	}
 }

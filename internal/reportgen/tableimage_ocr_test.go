@@ -275,25 +275,5 @@ func scoreTruth(t *testing.T, v Variant, read []*extract.Table) (s truthScore, o
 
 // inFailedCheck reports whether a failed identity check involves the cell key.
 func inFailedCheck(key string, failed []cells.Check) bool {
-	tb, row, col, ok := cells.SplitKey(key)
-	if !ok {
-		return false
-	}
-	for _, c := range failed {
-		switch c.ID {
-		case cells.IDT3Balance, cells.IDT3ResultsSum:
-			if tb == cells.T3 && col == c.Column {
-				return true
-			}
-		case cells.IDT3RowTotal:
-			if tb == cells.T3 && row == c.Column {
-				return true
-			}
-		case cells.IDT4RowTotal:
-			if tb == cells.T4 && row == c.Column {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(failed, func(c cells.Check) bool { return c.Involves(key) })
 }

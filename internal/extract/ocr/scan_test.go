@@ -52,29 +52,9 @@ func scan(t testing.TB, v reportgen.Variant) [][]byte {
 	return pages
 }
 
-// covered reports whether a failed check involves the cell key.
+// covered reports whether a failed identity check involves the cell key.
 func covered(key string, failed []cells.Check) bool {
-	tb, row, col, ok := cells.SplitKey(key)
-	if !ok {
-		return false
-	}
-	for _, c := range failed {
-		switch c.ID {
-		case cells.IDT3Balance, cells.IDT3ResultsSum:
-			if tb == cells.T3 && col == c.Column {
-				return true
-			}
-		case cells.IDT3RowTotal:
-			if tb == cells.T3 && row == c.Column {
-				return true
-			}
-		case cells.IDT4RowTotal:
-			if tb == cells.T4 && row == c.Column {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(failed, func(c cells.Check) bool { return c.Involves(key) })
 }
 
 // scoreResult counts the truth cells of one variant read back exactly, and lists the cells
