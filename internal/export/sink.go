@@ -361,7 +361,7 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 		return nil, err
 	}
 	buf := bufio.NewWriterSize(af.f, 1<<16)
-	w := parquet.NewWriter(buf, parquetSchema(t),
+	opts := []parquet.WriterOption{
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows(len(t.Columns))),
 		// A column whose dictionary outgrows this (sources, hashes, details) falls back to
@@ -370,7 +370,16 @@ func newParquetWriter(path string, t *Table) (*parquetWriter, error) {
 		parquet.PageBufferSize(pageBytes(len(t.Columns))),
 		parquet.ColumnPageBuffers(parquet.NewChunkBufferPool(pageBytes(len(t.Columns)))),
 		parquet.CreatedBy("ogireports export", "", ""),
-	)
+	}
+	for _, c := range t.Columns {
+		if c.Type == String {
+			// Page bounds of text columns (URLs, titles, printed texts) serve no reader's
+			// pruning, and the writer keeps them until the footer: memory that grows with
+			// the file. Row-group statistics stay.
+			opts = append(opts, parquet.SkipPageBounds(c.Name))
+		}
+	}
+	w := parquet.NewWriter(buf, append([]parquet.WriterOption{parquetSchema(t)}, opts...)...)
 	p := &parquetWriter{t: t, af: af, buf: buf, w: w, batch: make([]parquet.Row, parquetBatch(len(t.Columns)))}
 	for i := range p.batch {
 		p.batch[i] = make(parquet.Row, len(t.Columns))
