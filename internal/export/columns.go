@@ -148,7 +148,7 @@ func CellsTable() *Table {
 		col("key", String, false, "单元格键", "cell key", "Full cells.md key table.row.col (t3.new_received.total); see the panel columns for every key's labels."),
 		col("value", Double, true, "数值", "value", "Parsed number (counts, signed changes, money in 万元); blank when the report left the cell blank, 0 when it printed 0."),
 		col("value_text", String, false, "原文", "printed text", "The cell's text exactly as printed."),
-		col("flags", String, false, "标记", "flags", "Cell flags joined by ';' (annotated, unit_yuan, unit_assumed, realigned, ...)."),
+		col("flags", String, false, "标记", "flags", "Cell flags joined by ';' (annotated, unit_yuan, unit_assumed, realigned, ocr, low_confidence, unparsed, not_found, ...); see internal/normalize/README.md."),
 		col("confidence", Double, true, "识别置信度", "OCR confidence", "OCR confidence 0-1; blank for cells not read by OCR."),
 		col("document_sha256", String, false, "文件SHA256", "document sha256", "SHA-256 of the document's bytes."),
 	}

@@ -153,6 +153,13 @@ func pickTitle(doc *extract.Document, lines []string) string {
 			break
 		}
 		if utf8.RuneCountInString(l) <= 60 && hasReportWord(l) && !strings.ContainsAny(l, "。，,；") {
+			// A title printed over two lines, the agency above the rest
+			// (淮安市人民政府 / 2024年政府信息公开工作年度报告), is one title. Not in a web page,
+			// where the line above is as likely the site's name in its header.
+			if i > 0 && doc.MediaType != extract.MediaHTML && agencyFromTitle(l) == "" && utf8.RuneCountInString(lines[i-1]) <= 30 &&
+				looksLikeAgency(lines[i-1]) && !hasReportWord(lines[i-1]) {
+				l = lines[i-1] + l
+			}
 			cands = append(cands, l)
 			headings++
 		}

@@ -41,6 +41,12 @@ func TestReadMeta(t *testing.T) {
 			want: Meta{Title: "XX县林业局2023年政府信息公开工作年度报告", Agency: "XX县林业局", AgencySource: "title", Year: 2023, YearSource: "title"},
 		},
 		{
+			name: "title over two lines, agency above (a scan or a PDF)",
+			doc: textDoc("淮安市人民政府", nil,
+				"淮安市人民政府\n2024年政府信息公开工作年度报告\n本报告由淮安市人民政府办公室根据《条例》规定编制。"),
+			want: Meta{Title: "淮安市人民政府2024年政府信息公开工作年度报告", Agency: "淮安市人民政府", AgencySource: "title", Year: 2024, YearSource: "title"},
+		},
+		{
 			name: "关于 title in ArticleTitle, PubDate and SiteIDCode",
 			doc: textDoc("首页", map[string]string{"ArticleTitle": "XX市交通运输局关于2022年政府信息公开工作的年度报告",
 				"PubDate": "2023-01-30 16:20", "SiteIDCode": "3706000012"}, "正文"),

@@ -102,3 +102,42 @@ func TestMisreadNumberDoesNotShiftRow(t *testing.T) {
 		}
 	}
 }
+
+// TestNotFoundIsNotBlank: the cells of a row missing from its table are blank with flag
+// not_found; a row printed with empty cells is blank without it.
+func TestNotFoundIsNotBlank(t *testing.T) {
+	v, doc, tab, row, col := ocrVariant(t)
+	_ = col
+	missing := map[string]bool{}
+	for _, c := range mustNormalize(t, doc).Cells {
+		if strings.HasPrefix(c.Key, "t3.new_received.") {
+			missing[c.Key] = true
+		}
+		if slices.Contains(c.Flags, normalize.FlagNotFound) {
+			t.Errorf("%s flagged not_found in a complete table", c.Key)
+		}
+	}
+	tab.Rows = slices.Delete(tab.Rows, row, row+1)
+	rep := mustNormalize(t, doc)
+	for _, c := range rep.Cells {
+		nf := slices.Contains(c.Flags, normalize.FlagNotFound)
+		switch {
+		case missing[c.Key] && (!nf || c.Value != nil):
+			t.Errorf("%s of the deleted row: %v flags %v, want blank and not_found", c.Key, c.Value, c.Flags)
+		case !missing[c.Key] && nf:
+			t.Errorf("%s flagged not_found, its row is printed", c.Key)
+		}
+	}
+	if len(missing) == 0 {
+		t.Fatalf("variant %s: no t3.new_received cells", v.ID)
+	}
+}
+
+func mustNormalize(t *testing.T, doc *extract.Document) *normalize.Report {
+	t.Helper()
+	rep, err := normalize.Normalize(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}

@@ -486,9 +486,14 @@ func sortedKeys[V any](m map[string]V) []string {
 // or for a key whose row or column was not found).
 func (r *Report) addCells(spec cells.Spec, raw map[string]rawCell, units map[string]string, fromText bool, realigned map[string]bool) {
 	for _, k := range spec.Keys() {
-		rc := raw[k]
+		rc, read := raw[k]
 		_, _, col, _ := cells.SplitKey(k)
 		v, flags := ParseValue(rc.text, cells.IsMoney(col), units[k])
+		if !read {
+			// The table was found but not this cell's row or column: nothing was read, which
+			// is not a printed blank.
+			flags = append(flags, FlagNotFound)
+		}
 		if fromText {
 			flags = append(flags, FlagFromText)
 		}

@@ -27,6 +27,7 @@ const (
 	FlagRealigned    = "realigned"    // the table was realigned to the alignment that passes checks
 	FlagOCR          = "ocr"          // read by OCR
 	FlagUnparsed     = "unparsed"     // printed text is not a number: value left blank
+	FlagNotFound     = "not_found"    // the cell's row or column was not found in its table: blank, but not printed blank
 	FlagFromText     = "from_text"    // read from flattened text, not from a grid
 	FlagLowConf      = "low_confidence"
 	FlagSubtotalDrop = "subtotal_dropped" // a 小计 column/row was checked and dropped

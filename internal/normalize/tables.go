@@ -1103,12 +1103,26 @@ func readT2(ps []*piece) (*t2Table, error) {
 					}
 				}
 			}
+			// A row printed with empty cells at its end (规章 | &nbsp; | &nbsp; | &nbsp;): the
+			// grid has the positions, so they are printed blanks, not cells never found.
+			if !p.fromText && len(vals) < len(r.Cols) && len(row)-1 >= len(r.Cols) {
+				for _, c := range r.Cols {
+					if k := cells.Key(cells.T2, key, c.Key); !hasKey(t.raw, k) {
+						t.raw[k] = rawCell{page: p.page}
+					}
+				}
+			}
 		}
 	}
 	if len(t.raw) == 0 {
 		return nil, fmt.Errorf("t2: no rows matched")
 	}
 	return t, nil
+}
+
+func hasKey(m map[string]rawCell, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // distinctOrigins returns the origin cells of a row (span copies left out), empty ones included
