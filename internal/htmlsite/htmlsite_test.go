@@ -1,6 +1,7 @@
 package htmlsite
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -189,11 +190,20 @@ func buildStore(t *testing.T, archiveDir string) *store.Store {
 			}
 			v := reportgen.New(rng, agency, year, opts)
 			data := v.HTML()
-			if _, _, err := arch.Put(data); err != nil {
+			src := fmt.Sprintf("https://www.example.gov.cn/zfxxgk/%d/%d/report.html", i, year)
+			in := pipeline.Input{Data: data, Name: "report.html", Source: src}
+			if i == 1 && year == 2023 {
+				// A page read with a picture it shows (the site links the picture's archived copy).
+				in.Data = bytes.Replace(data, []byte("</h1>"), []byte(`</h1><p><img src="photo.png"></p>`), 1)
+				in.Parts = []pipeline.Part{{URL: pictureURL, Data: []byte("\x89PNG\r\n\x1a\narchived picture")}}
+				if _, _, err := arch.Put(in.Parts[0].Data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := arch.Put(in.Data); err != nil {
 				t.Fatal(err)
 			}
-			src := fmt.Sprintf("https://www.example.gov.cn/zfxxgk/%d/%d/report.html", i, year)
-			res, err := pipeline.Process(ctx, st, pipeline.Input{Data: data, Name: "report.html", Source: src})
+			res, err := pipeline.Process(ctx, st, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,6 +214,9 @@ func buildStore(t *testing.T, archiveDir string) *store.Store {
 	}
 	return st
 }
+
+// pictureURL is the picture one report of buildStore is read with.
+const pictureURL = "https://www.example.gov.cn/zfxxgk/1/2023/photo.png"
 
 // storeFacts reads back what the test asserts against: every report's cells by agency and year.
 type storeReport struct {
@@ -311,6 +324,9 @@ func TestWrite(t *testing.T) {
 		if !strings.Contains(sec, `class="archive" href="../../`) {
 			t.Errorf("report %d: no relative archive link", r.ID)
 		}
+		if hasPic := strings.Contains(sec, `class="picture" href="../../`) && strings.Contains(sec, pictureURL); hasPic != (r.Agency == testAgencies[1] && r.Year == 2023) {
+			t.Errorf("report %d (%s %d): archived picture link %v", r.ID, r.Agency, r.Year, hasPic)
+		}
 		if r.Failed > 0 && !strings.Contains(sec, "failed checks") {
 			t.Errorf("report %d: %d failed checks not listed", r.ID, r.Failed)
 		}
@@ -327,11 +343,14 @@ func TestWrite(t *testing.T) {
 		t.Errorf("the broken report has no failed check in the store")
 	}
 
-	// No URL of an external host except the source links.
+	// No URL of an external host except the source links (pages and the pictures read with them).
 	sources := map[string]bool{}
 	_ = st.EachReportBundle(context.Background(), store.ExportFilter{}, func(b *store.ReportBundle) error {
 		for _, s := range b.Sources {
 			sources[s] = true
+		}
+		for _, p := range b.Parts {
+			sources[p.URL] = true
 		}
 		return nil
 	})
