@@ -22,23 +22,13 @@ import (
 // OGIREPORTS_OCR_CACHE set, pages are cached there across runs (rendering is deterministic).
 func scan(t testing.TB, v reportgen.Variant) [][]byte {
 	t.Helper()
-	return scanAt(t, v, DPI)
-}
-
-// scanAt is scan at another resolution (cached as <id>-<dpi>dpi-NN.png).
-func scanAt(t testing.TB, v reportgen.Variant, dpi int) [][]byte {
-	t.Helper()
-	name := v.ID
-	if dpi != DPI {
-		name = fmt.Sprintf("%s-%ddpi", v.ID, dpi)
-	}
 	testutil.NeedTool(t, "soffice", "libreoffice-writer")
 	testutil.NeedTool(t, "pdftoppm", "poppler-utils")
 	cache := os.Getenv("OGIREPORTS_OCR_CACHE")
 	if cache != "" {
 		var pages [][]byte
 		for i := 1; ; i++ {
-			b, err := os.ReadFile(filepath.Join(cache, fmt.Sprintf("%s-%02d.png", name, i)))
+			b, err := os.ReadFile(filepath.Join(cache, fmt.Sprintf("%s-%02d.png", v.ID, i)))
 			if err != nil {
 				break
 			}
@@ -48,13 +38,13 @@ func scanAt(t testing.TB, v reportgen.Variant, dpi int) [][]byte {
 			return pages
 		}
 	}
-	pages, err := v.PNGScan(dpi)
+	pages, err := v.PNGScan(DPI)
 	if err != nil {
 		t.Fatalf("render %s: %v", v.ID, err)
 	}
 	if cache != "" {
 		for i, p := range pages {
-			if err := os.WriteFile(filepath.Join(cache, fmt.Sprintf("%s-%02d.png", name, i+1)), p, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(cache, fmt.Sprintf("%s-%02d.png", v.ID, i+1)), p, 0o644); err != nil {
 				t.Fatalf("cache: %v", err)
 			}
 		}
